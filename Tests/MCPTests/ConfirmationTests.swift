@@ -183,7 +183,7 @@ import Tools
         let harness = try MCPHarness()
         let first = try await harness.request(1, "tools/call", orderCall(1, capabilities: #"{"elicitation":{}}"#))
         var state = try #require(first["result"]?["requestState"]?.stringValue)
-        state = String(state.dropLast()) + (state.hasSuffix("A") ? "B" : "A")
+        state = (state.hasPrefix("e") ? "f" : "e") + state.dropFirst()
         let answer = #","inputResponses":{"confirm_order":{"action":"accept","content":{"confirm":true}}},"requestState":"\#(state)""#
         let second = try await harness.request(2, "tools/call", orderCall(2, capabilities: #"{"elicitation":{}}"#, extra: answer))
         #expect(second["error"]?["code"] == .int(-32602))
@@ -212,6 +212,14 @@ import Tools
         let sealer = RequestStateSealer(lifetime: .seconds(60))
         let state = sealer.seal(binding: "a", now: Date(timeIntervalSinceNow: -120))
         #expect(!sealer.open(state, binding: "a"))
+    }
+
+    @Test func changedLastCharacterIsRejected() {
+        let sealer = RequestStateSealer(lifetime: .seconds(60))
+        let state = sealer.seal(binding: "a")
+        let changed = String(state.dropLast()) + (state.hasSuffix("A") ? "B" : "A")
+        #expect(!sealer.open(changed, binding: "a"))
+        #expect(sealer.open(state, binding: "a"))
     }
 
     @Test func stateFromAnotherKeyIsRejected() {

@@ -73,7 +73,9 @@ package final class RequestStateSealer: @unchecked Sendable {
     private static func bytes(fromBase64URL text: String) -> [UInt8]? {
         var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while standard.count % 4 != 0 { standard += "=" }
-        return Data(base64Encoded: standard).map(Array.init)
+        guard let bytes = Data(base64Encoded: standard).map(Array.init) else { return nil }
+        // Only the canonical spelling is accepted, so a changed padding bit cannot make a second valid state.
+        return base64URL(bytes) == text ? bytes : nil
     }
 
     private static func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
