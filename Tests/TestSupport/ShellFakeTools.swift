@@ -134,12 +134,3 @@ package enum ShellFakeTools {
         )
     }
 }
-
-/// A transport that fails every request as not sent.
-package struct UnreachableTransport: HTTPTransport {
-    package init() {}
-
-    package func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
-        throw .notSent("No exchange in this test.")
-    }
-}
