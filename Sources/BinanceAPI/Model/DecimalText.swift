@@ -26,7 +26,24 @@ package enum DecimalText {
             }
         }
         guard digitsBefore > 0, !seenPoint || digitsAfter > 0 else { return nil }
-        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        if digitsBefore + digitsAfter <= 18 {
+            return fastDecimal(bytes, isNegative: bytes.count < text.utf8.count, scale: digitsAfter)
+        }
+        return Decimal(string: text, locale: posixLocale)
+    }
+
+    private static let posixLocale = Locale(identifier: "en_US_POSIX")
+
+    /// Builds the decimal from validated digits without `Decimal(string:)`, which is slow for the thousands
+    /// of values in an exchangeInfo response. Up to 18 digits fit in a `UInt64` without overflow.
+    private static func fastDecimal(_ digits: Substring.UTF8View, isNegative: Bool, scale: Int) -> Decimal {
+        var significand: UInt64 = 0
+        for byte in digits where byte != UInt8(ascii: ".") {
+            significand = significand * 10 + UInt64(byte - UInt8(ascii: "0"))
+        }
+        // A negative zero would be NaN in Foundation's decimal layout, so zero is always positive.
+        let sign: FloatingPointSign = isNegative && significand != 0 ? .minus : .plus
+        return Decimal(sign: sign, exponent: -scale, significand: Decimal(significand))
     }
 
     /// Formats a decimal in plain positional notation (`0.00001`, never `1e-05`), without trailing zeros.
