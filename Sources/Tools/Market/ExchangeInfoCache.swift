@@ -32,10 +32,10 @@ package actor ExchangeInfoCache {
     package func rules(for symbol: String, market: Market = .spot) async throws(ToolError) -> SymbolRules {
         let entry = try await freshEntry(for: market)
         guard let rules = entry.symbols[symbol] else {
-            let where_ = market == .futures ? "USDⓈ-M futures" : "spot"
+            let marketName = market == .futures ? "USDⓈ-M futures" : "spot"
             throw ToolError(
                 .validationError,
-                "Unknown symbol '\(symbol)': it is not listed on \(where_).",
+                "Unknown symbol '\(symbol)': it is not listed on \(marketName).",
                 hint: "List symbols with get_available_assets search=\(symbol.prefix(3))."
             )
         }
@@ -61,16 +61,20 @@ package actor ExchangeInfoCache {
         if let entry = entries[market], now().timeIntervalSince(entry.fetchedAt) < maximumAge {
             return entry
         }
-        let endpoint: Endpoint = market == .futures ? .futuresExchangeInfo : .exchangeInfo
-        let rules: ExchangeRules
+        let symbols: [SymbolRules]
         do {
-            rules = try await client.send(endpoint, as: ExchangeRules.self)
+            if market == .futures {
+                // The typed spot model requires members futures symbols lack, so futures use the lenient decoding.
+                symbols = try await client.send(.futuresExchangeInfo, as: ExchangeRules.self).symbols
+            } else {
+                symbols = try await client.send(.exchangeInfo, as: ExchangeInfo.self).symbols.map(SymbolRules.init)
+            }
         } catch {
-            throw ToolError(binance: error, endpoint: endpoint)
+            throw ToolError(binance: error, endpoint: market == .futures ? .futuresExchangeInfo : .exchangeInfo)
         }
         let entry = Entry(
-            symbols: Dictionary(rules.symbols.map { ($0.symbol, $0) }, uniquingKeysWith: { first, _ in first }),
-            ordered: rules.symbols,
+            symbols: Dictionary(symbols.map { ($0.symbol, $0) }, uniquingKeysWith: { first, _ in first }),
+            ordered: symbols,
             fetchedAt: now()
         )
         entries[market] = entry

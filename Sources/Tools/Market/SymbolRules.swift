@@ -62,3 +62,87 @@ package struct ExchangeRules: Sendable, Decodable {
     package var serverTime: Int64?
     package var symbols: [SymbolRules]
 }
+
+extension SymbolRules {
+    /// Converts the client's typed spot `SymbolInfo` into the rules the order check reads.
+    package init(_ info: SymbolInfo) {
+        let typed = info.filters
+        var filters: [SymbolFilter] = []
+        if let price = typed.priceFilter {
+            var filter = SymbolFilter(filterType: "PRICE_FILTER")
+            filter.minPrice = price.minPrice
+            filter.maxPrice = price.maxPrice
+            filter.tickSize = price.tickSize
+            filters.append(filter)
+        }
+        for (lot, type) in [(typed.lotSize, "LOT_SIZE"), (typed.marketLotSize, "MARKET_LOT_SIZE")] {
+            guard let lot else { continue }
+            var filter = SymbolFilter(filterType: type)
+            filter.minQty = lot.minQty
+            filter.maxQty = lot.maxQty
+            filter.stepSize = lot.stepSize
+            filters.append(filter)
+        }
+        if let minNotional = typed.minNotional {
+            var filter = SymbolFilter(filterType: "MIN_NOTIONAL")
+            filter.minNotional = minNotional.minNotional
+            filter.applyToMarket = minNotional.applyToMarket
+            filter.avgPriceMins = minNotional.avgPriceMins
+            filters.append(filter)
+        }
+        if let notional = typed.notional {
+            var filter = SymbolFilter(filterType: "NOTIONAL")
+            filter.minNotional = notional.minNotional
+            filter.maxNotional = notional.maxNotional
+            filter.applyMinToMarket = notional.applyMinToMarket
+            filter.applyMaxToMarket = notional.applyMaxToMarket
+            filter.avgPriceMins = notional.avgPriceMins
+            filters.append(filter)
+        }
+        if let percent = typed.percentPrice {
+            var filter = SymbolFilter(filterType: "PERCENT_PRICE")
+            filter.multiplierUp = percent.multiplierUp
+            filter.multiplierDown = percent.multiplierDown
+            filter.avgPriceMins = percent.avgPriceMins
+            filters.append(filter)
+        }
+        if let bySide = typed.percentPriceBySide {
+            var filter = SymbolFilter(filterType: "PERCENT_PRICE_BY_SIDE")
+            filter.bidMultiplierUp = bySide.bidMultiplierUp
+            filter.bidMultiplierDown = bySide.bidMultiplierDown
+            filter.askMultiplierUp = bySide.askMultiplierUp
+            filter.askMultiplierDown = bySide.askMultiplierDown
+            filter.avgPriceMins = bySide.avgPriceMins
+            filters.append(filter)
+        }
+        if let iceberg = typed.icebergParts {
+            var filter = SymbolFilter(filterType: "ICEBERG_PARTS")
+            filter.limit = iceberg.limit
+            filters.append(filter)
+        }
+        if let maximum = typed.maxNumOrders {
+            var filter = SymbolFilter(filterType: "MAX_NUM_ORDERS")
+            filter.maxNumOrders = maximum.maxNumOrders
+            filters.append(filter)
+        }
+        if let maximum = typed.maxNumAlgoOrders {
+            var filter = SymbolFilter(filterType: "MAX_NUM_ALGO_ORDERS")
+            filter.maxNumAlgoOrders = maximum.maxNumAlgoOrders
+            filters.append(filter)
+        }
+        if typed.trailingDelta != nil {
+            filters.append(SymbolFilter(filterType: "TRAILING_DELTA"))
+        }
+        self.init(
+            symbol: info.symbol,
+            status: info.status,
+            baseAsset: info.baseAsset,
+            quoteAsset: info.quoteAsset,
+            baseAssetPrecision: info.baseAssetPrecision,
+            quoteAssetPrecision: info.quoteAssetPrecision,
+            orderTypes: info.orderTypes,
+            quoteOrderQtyMarketAllowed: info.quoteOrderQtyMarketAllowed,
+            filters: filters
+        )
+    }
+}

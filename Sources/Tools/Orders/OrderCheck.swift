@@ -135,13 +135,13 @@ package enum OrderCheck {
                     reason: "rounded down to the tick size \(DecimalText.format(tick))"
                 ))
             } else {
+                let nearest = validNeighbours(lower, step: tick, minimum: filter.minPrice?.value, maximum: filter.maxPrice?.value)
                 throw ToolError(
                     .filterViolation,
                     "Invalid \(parameter) '\(text)' for \(draft.symbol): not a multiple of the tick size "
-                        + "\(DecimalText.format(tick)); the nearest valid prices are \(DecimalText.format(lower)) and "
-                        + "\(DecimalText.format(lower + tick)).",
-                    hint: "Pass one of them, or add round=down to round down.",
-                    details: ["nearest": [.string(DecimalText.format(lower)), .string(DecimalText.format(lower + tick))]]
+                        + "\(DecimalText.format(tick)); \(describe(nearest, singular: "price", plural: "prices")).",
+                    hint: "Pass a valid value, or add round=down to round down.",
+                    details: ["nearest": .array(nearest.map { .string(DecimalText.format($0)) })]
                 )
             }
         }
@@ -208,13 +208,15 @@ package enum OrderCheck {
                         reason: "rounded down to the step size \(DecimalText.format(step))"
                     ))
                 } else {
+                    let minimum = max(lot?.minQty?.value ?? 0, marketLot?.minQty?.value ?? 0)
+                    let maximum = [lot?.maxQty?.value, marketLot?.maxQty?.value].compactMap { $0 }.filter { $0 > 0 }.min()
+                    let nearest = validNeighbours(lower, step: step, minimum: minimum, maximum: maximum)
                     throw ToolError(
                         .filterViolation,
                         "Invalid quantity '\(requested)' for \(draft.symbol): not a multiple of the step size "
-                            + "\(DecimalText.format(step)); the nearest valid quantities are "
-                            + "\(DecimalText.format(lower)) and \(DecimalText.format(lower + step)).",
-                        hint: "Pass one of them, or add round=down to round down.",
-                        details: ["nearest": [.string(DecimalText.format(lower)), .string(DecimalText.format(lower + step))]]
+                            + "\(DecimalText.format(step)); \(describe(nearest, singular: "quantity", plural: "quantities")).",
+                        hint: "Pass a valid value, or add round=down to round down.",
+                        details: ["nearest": .array(nearest.map { .string(DecimalText.format($0)) })]
                     )
                 }
             }
@@ -345,6 +347,22 @@ package enum OrderCheck {
                     + "\(DecimalText.format(free)) \(order.baseAsset) is free.",
                 hint: "Lower the quantity, or use quantity=all to sell the whole free balance."
             )
+        }
+    }
+
+    /// The multiples of `step` just below and above a value (`lower` and `lower + step`) that the filter's
+    /// bounds allow; a zero bound means no bound.
+    static func validNeighbours(_ lower: Decimal, step: Decimal, minimum: Decimal?, maximum: Decimal?) -> [Decimal] {
+        [lower, lower + step].filter { value in
+            value > 0 && value >= (minimum ?? 0) && (maximum == nil || maximum! <= 0 || value <= maximum!)
+        }
+    }
+
+    static func describe(_ values: [Decimal], singular: String, plural: String) -> String {
+        switch values.count {
+        case 0: return "no valid \(singular) is near"
+        case 1: return "the nearest valid \(singular) is \(DecimalText.format(values[0]))"
+        default: return "the nearest valid \(plural) are \(values.map(DecimalText.format).joined(separator: " and "))"
         }
     }
 
