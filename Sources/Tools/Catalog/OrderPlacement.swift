@@ -10,20 +10,6 @@ struct OrderPlacement {
         var rules: SymbolRules
         var environment: OrderEnvironment
         var order: CheckedOrder
-
-        var summary: OrderSummary {
-            OrderSummary(
-                action: .place,
-                symbol: order.symbol,
-                side: order.side,
-                type: order.type,
-                quantity: order.quantity,
-                price: order.price,
-                notional: order.notional,
-                quoteAsset: order.quoteAsset,
-                clientOrderID: draft.clientOrderID
-            )
-        }
     }
 
     let gateway: ExchangeGateway

@@ -70,6 +70,7 @@ enum OrderTools {
         properties["placed"] = OrderFields.orderSchema
         properties["fills"] = DataShape.array(of: DataShape.object(OrderFields.fill))
         properties["reconciled"] = DataShape.boolean
+        properties["status"] = DataShape.string
         return Tool(
             name: "create_order",
             title: "Create order",
@@ -80,7 +81,7 @@ enum OrderTools {
             dataSchema: DataShape.object(
                 properties,
                 required: ["venue", "order", "baseAsset", "quoteAsset", "notionalEstimated", "adjustments", "placed",
-                           "fills"]
+                           "fills", "status"]
             ),
             annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: false),
             examples: [
@@ -96,19 +97,14 @@ enum OrderTools {
             let clientOrderID = prepared.draft.clientOrderID ?? ClientOrderID.generate(for: context.invocation.origin)
             prepared.draft.clientOrderID = clientOrderID
             var data = placement.preview(prepared)
-            let summary = prepared.summary
 
-            try await OrderSafety.authorize(summary, preview: .object(data), context: context, gateway: gateway)
-            await OrderSafety.recordIntent(summary, context: context)
-            do throws(ToolError) {
-                let placed = try await send(prepared, clientOrderID: clientOrderID, gateway: gateway)
-                for (key, value) in placed { data[key] = value }
-                await OrderSafety.recordOutcome(summary, outcome: .success(.object(data)), context: context)
-                return .object(data)
-            } catch {
-                await OrderSafety.recordOutcome(summary, outcome: .failure(error), context: context)
-                throw error
-            }
+            try await OrderSafety.authorize(prepared.order, clientOrderID: clientOrderID, preview: .object(data),
+                                            context: context)
+            let placed = try await send(prepared, clientOrderID: clientOrderID, gateway: gateway)
+            for (key, value) in placed { data[key] = value }
+            // The engine's audit event reads the order's status from the top level of the data.
+            data["status"] = placed["placed"]?["status"]
+            return .object(data)
         }
     }
 
@@ -165,8 +161,10 @@ enum OrderTools {
             summary: "Cancels one open order, found by order_id or client_order_id, and shows its final state.",
             group: .trading,
             parameters: [Parameters.symbol(), Parameters.orderID, Parameters.existingClientOrderID],
-            dataSchema: DataShape.object(["venue": DataShape.string, "order": OrderFields.orderSchema],
-                                         required: ["venue", "order"]),
+            dataSchema: DataShape.object(
+                ["venue": DataShape.string, "order": OrderFields.orderSchema, "status": DataShape.string],
+                required: ["venue", "order", "status"]
+            ),
             annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: true),
             examples: ["cancel_order symbol=BTCUSDT order_id=12345"],
             layout: TableLayout(rows: nil, columns: ["symbol"] + OrderFields.listColumns,
@@ -185,26 +183,10 @@ enum OrderTools {
                     details: ["order": current]
                 )
             }
-            let summary = OrderSummary(
-                action: .cancel,
-                symbol: symbol,
-                side: current["side"]?.stringValue,
-                type: current["type"]?.stringValue,
-                quantity: DataShape.decimal(current["origQty"]),
-                price: DataShape.decimal(current["price"]),
-                clientOrderID: current["clientOrderId"]?.stringValue
-            )
-            try await OrderSafety.authorize(summary, preview: ["order": current], context: context, gateway: gateway)
-            await OrderSafety.recordIntent(summary, context: context)
-            do throws(ToolError) {
-                let payload = try await gateway.json(.cancelOrder, parameters)
-                let data: JSONValue = ["venue": .string(gateway.venue.rawValue), "order": try OrderFields.mapOrder(payload)]
-                await OrderSafety.recordOutcome(summary, outcome: .success(data), context: context)
-                return data
-            } catch {
-                await OrderSafety.recordOutcome(summary, outcome: .failure(error), context: context)
-                throw error
-            }
+            try await OrderSafety.authorizeCancel(symbol: symbol, context: context)
+            let payload = try await gateway.json(.cancelOrder, parameters)
+            let order = try OrderFields.mapOrder(payload)
+            return ["venue": .string(gateway.venue.rawValue), "order": order, "status": order["status"] ?? .null]
         }
     }
 
@@ -231,28 +213,20 @@ enum OrderTools {
             ]
             guard !open.isEmpty else { return .object(data) }
 
-            let summary = OrderSummary(action: .cancelAll, symbol: symbol, quantity: Decimal(open.count))
-            try await OrderSafety.authorize(summary, preview: ["orders": .array(open)], context: context, gateway: gateway)
-            await OrderSafety.recordIntent(summary, context: context)
-            do throws(ToolError) {
-                let payload = try await gateway.json(.cancelOpenOrders, ["symbol": symbol])
-                // Order lists come back as one entry holding `orderReports`; single orders have an `orderId`.
-                var canceled: [JSONValue] = []
-                for entry in payload.arrayValue ?? [] {
-                    if entry["orderId"] != nil {
-                        canceled.append(try OrderFields.mapOrder(entry))
-                    } else if let reports = entry["orderReports"]?.arrayValue {
-                        for report in reports { canceled.append(try OrderFields.mapOrder(report)) }
-                    }
+            try await OrderSafety.authorizeCancel(symbol: symbol, context: context)
+            let payload = try await gateway.json(.cancelOpenOrders, ["symbol": symbol])
+            // Order lists come back as one entry holding `orderReports`; single orders have an `orderId`.
+            var canceled: [JSONValue] = []
+            for entry in payload.arrayValue ?? [] {
+                if entry["orderId"] != nil {
+                    canceled.append(try OrderFields.mapOrder(entry))
+                } else if let reports = entry["orderReports"]?.arrayValue {
+                    for report in reports { canceled.append(try OrderFields.mapOrder(report)) }
                 }
-                data["canceled"] = .array(canceled)
-                data["count"] = .int(canceled.count)
-                await OrderSafety.recordOutcome(summary, outcome: .success(.object(data)), context: context)
-                return .object(data)
-            } catch {
-                await OrderSafety.recordOutcome(summary, outcome: .failure(error), context: context)
-                throw error
             }
+            data["canceled"] = .array(canceled)
+            data["count"] = .int(canceled.count)
+            return .object(data)
         }
     }
 }
