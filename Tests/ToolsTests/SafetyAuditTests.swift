@@ -272,9 +272,11 @@ private func problemMessages(_ verification: AuditVerification) -> [String] {
     }
 
     @Test func missingLogIsReported() {
-        let verification = AuditLog.verify(path: "/nonexistent/audit.jsonl")
+        let path = SafetyFixtures.temporaryDirectory() + "/audit.jsonl"
 
-        #expect(verification.summary == "Audit log damaged: 1 problem(s) in 0 records.\n/nonexistent/audit.jsonl: the audit log does not exist")
+        let verification = AuditLog.verify(path: path)
+
+        #expect(verification.summary == "Audit log damaged: 1 problem(s) in 0 records.\n\(path): the audit log does not exist")
     }
 }
 
