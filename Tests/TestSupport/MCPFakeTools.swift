@@ -7,7 +7,7 @@ package enum MCPFakeTools {
     /// Names of the fake tools, in catalogue order.
     package static let names = ["echo_price", "slow_wait", "report_progress", "place_fake_order", "send_regardless"]
 
-    /// Builds an engine whose tools are `echo_price` (read-only), `slow_wait` (runs until cancelled),
+    /// Builds an engine whose tools are `echo_price` (read-only), `slow_wait` (not read-only, runs until cancelled),
     /// `report_progress` (two progress messages), `place_fake_order` (asks the confirmer) and `send_regardless`
     /// (changes state and ignores cancellation, like an order already on its way to the exchange).
     package static func engine(recorder: OrderRecorder = OrderRecorder()) throws -> ToolEngine {
@@ -55,7 +55,7 @@ package enum MCPFakeTools {
         group: .session,
         parameters: [],
         dataSchema: .object(["type": .string("object")]),
-        annotations: .local,
+        annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: true, openWorld: false),
         examples: []
     ) { (_, _) async throws(ToolError) -> JSONValue in
         try? await Task.sleep(for: .seconds(60))
