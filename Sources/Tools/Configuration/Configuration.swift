@@ -18,6 +18,10 @@ package struct Configuration: Sendable {
     package var maxOrderNotional: Decimal?
     /// Upper-cased symbols orders may use; empty means all.
     package var symbolAllowlist: Set<String>
+    /// Upper-cased order types orders may use (`BINANCE_ALLOWED_ORDER_TYPES`); empty means all.
+    package var allowedOrderTypes: Set<String> = []
+    /// Largest total notional of orders per UTC day, per quote asset (`BINANCE_DAILY_NOTIONAL_LIMIT`); nil means none.
+    package var dailyNotionalLimit: Decimal?
     package var recvWindowMilliseconds: Int
     package var rateLimitEnabled: Bool
     package var maxRequestsPerMinute: Int
@@ -25,6 +29,8 @@ package struct Configuration: Sendable {
     package var logSecurity: Bool
     /// Directory of history, audit log and paper account.
     package var home: String
+    /// Path of the `.env` file the settings were read from, for the file-mode check; nil when none was read.
+    package var envFilePath: String?
 
     /// Every variable the product reads, with its default, for `--help` and `.env.example`.
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
@@ -36,6 +42,8 @@ package struct Configuration: Sendable {
         ("BINANCE_ALLOW_TRADING", "false on live, true on sim and testnet", "allow tools that change state"),
         ("BINANCE_MAX_ORDER_NOTIONAL", "", "largest order value in the quote asset"),
         ("BINANCE_SYMBOL_ALLOWLIST", "", "comma-separated symbols orders may use; empty allows all"),
+        ("BINANCE_ALLOWED_ORDER_TYPES", "", "comma-separated order types orders may use, such as LIMIT,MARKET; empty allows all"),
+        ("BINANCE_DAILY_NOTIONAL_LIMIT", "", "largest total order value per UTC day in each quote asset"),
         ("BINANCE_RECV_WINDOW", "5000", "recvWindow of signed requests in milliseconds, at most 60000"),
         ("MCP_RATE_LIMIT_ENABLED", "true", "limit tool invocations per minute"),
         ("MCP_MAX_REQUESTS_PER_MINUTE", "60", "tool invocations allowed per minute"),
@@ -101,12 +109,54 @@ package struct Configuration: Sendable {
             configuration.maxOrderNotional = value
         }
         if let list = text("BINANCE_SYMBOL_ALLOWLIST") {
-            configuration.symbolAllowlist = Set(
-                list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
-                    .filter { !$0.isEmpty }
-            )
+            configuration.symbolAllowlist = commaSeparatedSet(list)
+        }
+        if let list = text("BINANCE_ALLOWED_ORDER_TYPES") {
+            let types = commaSeparatedSet(list)
+            let known: Set<String> = [
+                "LIMIT", "MARKET", "STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT", "LIMIT_MAKER",
+            ]
+            if let unknown = types.sorted().first(where: { !known.contains($0) }) {
+                throw ToolError(
+                    .configurationError,
+                    "Invalid BINANCE_ALLOWED_ORDER_TYPES entry '\(unknown)': expected order types from "
+                        + known.sorted().joined(separator: ", ") + "."
+                )
+            }
+            configuration.allowedOrderTypes = types
+        }
+        if let limit = text("BINANCE_DAILY_NOTIONAL_LIMIT") {
+            guard let value = DecimalText.parse(limit), value > 0 else {
+                throw ToolError(
+                    .configurationError,
+                    "Invalid BINANCE_DAILY_NOTIONAL_LIMIT '\(limit)': expected a positive decimal such as 5000."
+                )
+            }
+            configuration.dailyNotionalLimit = value
         }
         return configuration
+    }
+
+    /// Reads the configuration from `environment` and the `.env` file at `envFilePath`, when it exists.
+    /// - Throws: `ToolError` of type `configuration_error` when the file exists but cannot be read, or a value
+    ///   is invalid.
+    package static func load(environment: [String: String], envFilePath: String?) throws(ToolError) -> Configuration {
+        guard let envFilePath, FileManager.default.fileExists(atPath: envFilePath) else {
+            return try load(environment: environment, envFileText: nil)
+        }
+        let text: String
+        do {
+            text = try String(contentsOfFile: envFilePath, encoding: .utf8)
+        } catch {
+            throw ToolError(.configurationError, "Cannot read the environment file '\(envFilePath)'.")
+        }
+        var configuration = try load(environment: environment, envFileText: text)
+        configuration.envFilePath = envFilePath
+        return configuration
+    }
+
+    private static func commaSeparatedSet(_ list: String) -> Set<String> {
+        Set(list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty })
     }
 
     /// The venue these settings select: an override, then `BINANCE_BASE_URL`, then the key and testnet flag.
@@ -140,9 +190,14 @@ package struct Configuration: Sendable {
         return values
     }
 
+    /// `$XDG_STATE_HOME/binance-shell`, else `$HOME/.local/state/binance-shell`.
+    ///
+    /// An environment with neither variable (a test, or a stripped service environment) gets a directory under
+    /// the temporary folder named after the user id, so the audit log and kill switch never land in a home
+    /// the caller did not name.
     static func defaultHome(environment: [String: String]) -> String {
         if let state = environment["XDG_STATE_HOME"], !state.isEmpty { return state + "/binance-shell" }
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        return home + "/.local/state/binance-shell"
+        if let home = environment["HOME"], !home.isEmpty { return home + "/.local/state/binance-shell" }
+        return FileManager.default.temporaryDirectory.appendingPathComponent("binance-shell-\(getuid())").path
     }
 }

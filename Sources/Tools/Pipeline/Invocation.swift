@@ -22,6 +22,11 @@ package struct ConfirmationRequest: Sendable {
     package var summary: String
     /// The structured preview (the `preview_order` data).
     package var preview: JSONValue
+
+    package init(summary: String, preview: JSONValue) {
+        self.summary = summary
+        self.preview = preview
+    }
 }
 
 /// The human's answer.

@@ -1,0 +1,309 @@
+import BinanceAPI
+import Foundation
+import Tools
+
+/// The MCP server: reads JSON-RPC messages, runs requests concurrently and writes replies to one sink.
+///
+/// Speaks the handshake revisions (2024-11-05 to 2025-11-25) through `initialize`, and the stateless
+/// 2026-07-28 revision for any request whose `_meta` names a protocol version; both can share one process.
+package actor MCPServer {
+    /// What a message produces: nothing, a reply now, or a reply once a task finishes (nil when cancelled).
+    enum Reply {
+        case none
+        case now(JSONValue)
+        case later(Task<JSONValue?, Never>)
+    }
+
+    /// One `tools/call` in flight.
+    struct Call {
+        var task: Task<JSONValue?, Never>?
+        var toolName: String
+        var progressToken: JSONValue?
+        var progressCount = 0
+        var isCancelled = false
+        /// Stateless calls: the `_meta` log level the request opted in to; nil sends no log messages.
+        var statelessLogLevel: MCPLogLevel?
+        var isStateless: Bool
+    }
+
+    let engine: ToolEngine
+    let output: any MessageSink
+    let logger: Logger
+    let options: MCPServerOptions
+    let stateSealer: RequestStateSealer
+
+    var session = SessionState()
+    var calls: [RequestID: Call] = [:]
+    var pendingReplies: [RequestID: CheckedContinuation<OutgoingReply, Never>] = [:]
+    var nextOutgoingNumber = 1
+    package private(set) var isShuttingDown = false
+
+    /// How many `tools/call` requests are running, cancelled ones included until they end.
+    package var runningCallCount: Int { calls.count }
+
+    package init(engine: ToolEngine, output: any MessageSink, logger: Logger = .disabled, options: MCPServerOptions) {
+        self.engine = engine
+        self.output = output
+        self.logger = logger
+        self.options = options
+        self.stateSealer = RequestStateSealer(lifetime: options.confirmationStateLifetime)
+    }
+
+    /// Serves every line of `input`, then cancels the calls still running and returns when they have stopped or
+    /// the grace period has passed.
+    package func serve(_ input: AsyncStream<InputLine>) async {
+        for await line in input {
+            receive(line)
+        }
+        await shutDown()
+    }
+
+    /// Handles one line of input.
+    package func receive(_ input: InputLine) {
+        guard !isShuttingDown else { return }
+        switch input {
+        case .oversized(let byteCount):
+            logger.warning("Dropped an oversized message", ["mcp.bytes": String(byteCount)])
+            output.send(JSONRPCMessage.error(
+                .invalidRequest("Invalid request: the message has \(byteCount) bytes, more than the limit of \(LineReader.defaultMaximumLineLength)."),
+                id: nil
+            ))
+        case .line(let bytes):
+            switch FrameDecoder.decode(bytes) {
+            case .blank:
+                return
+            case .failure(let error):
+                logger.debug("Rejected a message", ["mcp.error": String(error.code)])
+                output.send(JSONRPCMessage.error(error, id: nil))
+            case .message(.array(let elements)):
+                receiveBatch(elements)
+            case .message(let message):
+                deliver(handle(message))
+            }
+        }
+    }
+
+    /// Cancels every running call and pending confirmation and waits, up to the grace period, for the calls to end.
+    /// No call starts afterwards.
+    package func shutDown() async {
+        guard !isShuttingDown else { return }
+        isShuttingDown = true
+        for id in calls.keys {
+            calls[id]?.isCancelled = true
+            calls[id]?.task?.cancel()
+        }
+        for (_, continuation) in pendingReplies {
+            continuation.resume(returning: .abandoned)
+        }
+        pendingReplies.removeAll()
+
+        let deadline = ContinuousClock.now + options.shutdownGracePeriod
+        while !calls.isEmpty, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        if !calls.isEmpty {
+            logger.warning("Calls still running at shutdown", ["mcp.calls": String(calls.count)])
+        }
+        await output.flush()
+    }
+
+    // MARK: - Dispatch
+
+    private func deliver(_ reply: Reply) {
+        switch reply {
+        case .none:
+            return
+        case .now(let message):
+            output.send(message)
+        case .later(let task):
+            let output = self.output
+            Task {
+                if let message = await task.value { output.send(message) }
+            }
+        }
+    }
+
+    private func receiveBatch(_ elements: [JSONValue]) {
+        guard let revision = session.revision, ProtocolRevision.acceptsBatches(revision) else {
+            output.send(JSONRPCMessage.error(
+                .invalidRequest("Invalid request: batches (JSON arrays) are not supported on this protocol revision."),
+                id: nil
+            ))
+            return
+        }
+        guard !elements.isEmpty else {
+            output.send(JSONRPCMessage.error(.invalidRequest("Invalid request: the batch is empty."), id: nil))
+            return
+        }
+        let replies = elements.map { handle($0) }
+        let output = self.output
+        Task {
+            var messages: [JSONValue] = []
+            for reply in replies {
+                switch reply {
+                case .none: break
+                case .now(let message): messages.append(message)
+                case .later(let task): if let message = await task.value { messages.append(message) }
+                }
+            }
+            if !messages.isEmpty { output.send(.array(messages)) }
+        }
+    }
+
+    func handle(_ message: JSONValue) -> Reply {
+        switch IncomingMessage.classify(message) {
+        case .invalid(let id, let error, let isNotification):
+            if isNotification {
+                logger.debug("Ignored an invalid notification", ["mcp.error": error.message])
+                return .none
+            }
+            return .now(JSONRPCMessage.error(error, id: id))
+        case .response(let id, let result, let error):
+            receiveResponse(id: id, result: result, error: error)
+            return .none
+        case .notification(let method, let params):
+            receiveNotification(method: method, params: params)
+            return .none
+        case .request(let id, let method, let params):
+            return handleRequest(id: id, method: method, params: params)
+        }
+    }
+
+    private func handleRequest(id: RequestID, method: String, params: [String: JSONValue]) -> Reply {
+        if method != "initialize", let meta = params["_meta"]?.objectValue, meta[MetaKey.protocolVersion] != nil {
+            return handleStatelessRequest(id: id, method: method, params: params, meta: meta)
+        }
+        if method == "server/discover" {
+            return .now(JSONRPCMessage.error(
+                .invalidParams(
+                    "Invalid params: 'server/discover' needs '_meta' with '\(MetaKey.protocolVersion)' and '\(MetaKey.clientCapabilities)'."
+                ),
+                id: id
+            ))
+        }
+        if let error = session.admissionError(for: method) {
+            return .now(JSONRPCMessage.error(error, id: id))
+        }
+        switch method {
+        case "initialize":
+            return initialize(id: id, params: params)
+        case "ping":
+            return .now(JSONRPCMessage.result(.object([:]), id: id))
+        case "tools/list":
+            return listTools(id: id, params: params, revision: session.revision ?? ProtocolRevision.latestHandshake,
+                             isStateless: false)
+        case "tools/call":
+            return callTool(id: id, params: params, mode: .session)
+        case "logging/setLevel":
+            return setLogLevel(id: id, params: params)
+        default:
+            return .now(JSONRPCMessage.error(.methodNotFound(method), id: id))
+        }
+    }
+
+    private func receiveNotification(method: String, params: [String: JSONValue]) {
+        switch method {
+        case "notifications/initialized":
+            session.receiveInitializedNotification()
+        case "notifications/cancelled":
+            guard let id = params["requestId"].flatMap(RequestID.init(json:)) else {
+                logger.debug("Ignored a cancellation without a usable requestId")
+                return
+            }
+            cancelCall(id: id, reason: params["reason"]?.stringValue)
+        default:
+            logger.debug("Ignored a notification", ["mcp.method": method])
+        }
+    }
+
+    private func cancelCall(id: RequestID, reason: String?) {
+        guard var call = calls[id], !call.isCancelled else {
+            logger.debug("Cancellation names no running call", ["mcp.request_id": id.description])
+            return
+        }
+        call.isCancelled = true
+        call.task?.cancel()
+        calls[id] = call
+        logger.info("Cancelled a tool call", ["mcp.request_id": id.description, "mcp.tool": call.toolName])
+    }
+
+    // MARK: - Lifecycle
+
+    private func initialize(id: RequestID, params: [String: JSONValue]) -> Reply {
+        let revision: String
+        do {
+            revision = try session.initialize(params: params)
+        } catch {
+            return .now(JSONRPCMessage.error(error, id: id))
+        }
+        logger.info("MCP session initialized", [
+            "mcp.protocol_version": revision,
+            "mcp.client": params["clientInfo"]?["name"]?.stringValue ?? "unknown",
+        ])
+        var result = serverDescription(revision: revision)
+        result["protocolVersion"] = .string(revision)
+        result["serverInfo"] = serverInfo
+        return .now(JSONRPCMessage.result(.object(result), id: id))
+    }
+
+    /// `capabilities` and `instructions`, shared by `initialize` and `server/discover`.
+    func serverDescription(revision: String) -> [String: JSONValue] {
+        [
+            "capabilities": .object([
+                "tools": .object(["listChanged": .bool(false)]),
+                "logging": .object([:]),
+            ]),
+            "instructions": .string(instructions),
+        ]
+    }
+
+    var serverInfo: JSONValue {
+        .object([
+            "name": .string(options.name),
+            "title": .string(options.title),
+            "version": .string(options.version),
+        ])
+    }
+
+    var instructions: String {
+        let venue = engine.services.venue
+        let venueText: String
+        switch venue {
+        case .sim: venueText = "the built-in simulated exchange (paper balances, no real money)"
+        case .testnet: venueText = "Binance's spot testnet (test funds)"
+        case .live: venueText = "Binance with real money"
+        case .custom: venueText = "a custom Binance-compatible endpoint set by BINANCE_BASE_URL"
+        }
+        return """
+            Tools for Binance spot market data and one trading account. Venue: \(venue.rawValue), \(venueText). \
+            Tools marked read-only never change anything. Tools that place or cancel orders check the symbol's \
+            exchange rules first and may ask the user to confirm; on a real-money venue every order needs that \
+            confirmation. Prices and quantities are decimal strings such as "0.001". A failed call returns a \
+            result with isError true and an error object with type, message and often a hint.
+            """
+    }
+
+    private func setLogLevel(id: RequestID, params: [String: JSONValue]) -> Reply {
+        guard let text = params["level"]?.stringValue, let level = MCPLogLevel(rawValue: text) else {
+            let names = MCPLogLevel.allCases.map(\.rawValue).joined(separator: ", ")
+            let shown = params["level"].map { $0.serialized() } ?? "nothing"
+            return .now(JSONRPCMessage.error(.invalidParams("Invalid log level \(shown): expected one of \(names)."), id: id))
+        }
+        session.logLevel = level
+        return .now(JSONRPCMessage.result(.object([:]), id: id))
+    }
+
+    /// Sends `notifications/message` when the session asked for messages of this level. `data` must hold nothing
+    /// secret: tool names, request ids and error types only.
+    func sendLogMessage(_ level: MCPLogLevel, _ data: JSONValue, call: Call? = nil) {
+        if let call, call.isStateless {
+            guard let wanted = call.statelessLogLevel, level >= wanted else { return }
+        } else {
+            guard session.revision != nil, level >= session.logLevel else { return }
+        }
+        output.send(JSONRPCMessage.notification(
+            "notifications/message",
+            params: .object(["level": .string(level.rawValue), "logger": .string(options.name), "data": data])
+        ))
+    }
+}

@@ -1,0 +1,20 @@
+/// Settings of the MCP server that do not come from the tool engine.
+package struct MCPServerOptions: Sendable {
+    package var name = "binance-shell"
+    package var title = "Binance Shell"
+    package var version: String
+    /// Tools per `tools/list` page. The default is larger than the catalogue, so one page holds every tool.
+    package var toolsPageSize = 100
+    /// How long in-flight calls may take to wind down after end of input or SIGTERM before the server returns.
+    package var shutdownGracePeriod: Duration = .milliseconds(1500)
+    /// How long a person has to answer an order confirmation before it counts as cancelled.
+    package var confirmationTimeout: Duration = .seconds(300)
+    /// How long a `requestState` of a stateless order confirmation stays valid.
+    package var confirmationStateLifetime: Duration = .seconds(300)
+    /// Longest rate-limit wait for a call that carries a progress token; calls without one fail at once.
+    package var maximumRateLimitWaitSeconds = 30
+
+    package init(version: String) {
+        self.version = version
+    }
+}

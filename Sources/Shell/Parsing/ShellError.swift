@@ -1,0 +1,14 @@
+/// A command line the shell cannot turn into an action. `message` is the text users see.
+package struct ShellError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var message: String
+
+    package init(_ message: String) { self.message = message }
+
+    package var description: String { message }
+
+    static func unterminatedQuote(mark: String, column: Int) -> ShellError {
+        ShellError("Unterminated quote \(mark) opened at column \(column): close it with another \(mark).")
+    }
+
+    static let danglingEscape = ShellError(#"Backslash at the end of the line: write '\\' for a literal backslash."#)
+}

@@ -1,0 +1,226 @@
+import BinanceAPI
+import Foundation
+import Tools
+
+/// Digits after the point for a symbol's prices and quantities, from its `tickSize` and `stepSize` filters.
+package struct SymbolPrecision: Sendable, Equatable {
+    package var priceScale: Int
+    package var quantityScale: Int
+
+    package init(priceScale: Int, quantityScale: Int) {
+        self.priceScale = priceScale
+        self.quantityScale = quantityScale
+    }
+}
+
+/// Settings that change how results look.
+package struct RenderOptions: Sendable {
+    package var format: OutputFormat = .table
+    /// Shows times in UTC instead of the local time zone.
+    package var usesUTC = false
+    /// The local time zone; tests set a fixed one.
+    package var localTimeZone: TimeZone = .current
+    package var style: TextStyle = .plain
+    /// Looks up a symbol's precision; nil when unknown.
+    package var precision: @Sendable (String) -> SymbolPrecision? = { _ in nil }
+
+    package init() {}
+}
+
+/// Turns successful tool results into text: tables for people, one JSON line for programs.
+package struct ResultRenderer: Sendable {
+    package var options: RenderOptions
+
+    package init(options: RenderOptions) { self.options = options }
+
+    /// Returns the text for a result; JSON mode prints the result object (the same as MCP's structuredContent).
+    package func render(_ result: ToolResult) -> String {
+        if options.format == .json { return result.structured.serialized() }
+        guard let data = result.data else { return result.structured.serialized() }
+        return render(data, context: CellContext())
+    }
+
+    // MARK: - Values
+
+    struct CellContext {
+        var key: String?
+        var symbol: String?
+    }
+
+    func render(_ value: JSONValue, context: CellContext) -> String {
+        switch value {
+        case .array(let elements):
+            return renderArray(elements, context: context)
+        case .object(let members):
+            return renderObject(members, context: context)
+        default:
+            return cell(value, context: context)
+        }
+    }
+
+    private func renderArray(_ elements: [JSONValue], context: CellContext) -> String {
+        if elements.isEmpty { return options.style.dim("(none)") }
+        if elements.allSatisfy({ $0.objectValue != nil }) {
+            return rowTable(elements.compactMap(\.objectValue), context: context)
+        }
+        if elements.allSatisfy({ $0.arrayValue != nil }) {
+            let rows = elements.compactMap(\.arrayValue)
+            let width = rows.map(\.count).max() ?? 0
+            let headers = (0..<width).map { String($0 + 1) }
+            let cells = rows.map { row in row.map { cell($0, context: context) } }
+            return TextTable(headers: headers, rows: cells).rendered(header: options.style.bold)
+        }
+        return elements.map { render($0, context: context) }.joined(separator: "\n")
+    }
+
+    private func renderObject(_ members: [String: JSONValue], context: CellContext) -> String {
+        var context = context
+        if let symbol = members["symbol"]?.stringValue { context.symbol = symbol }
+        if let book = renderBook(members, context: context) { return book }
+
+        let keys = Self.orderedKeys(members.keys)
+        let scalarKeys = keys.filter { Self.isScalar(members[$0]!) }
+        var sections: [String] = []
+        if !scalarKeys.isEmpty {
+            let rows = scalarKeys.map { key -> [String] in
+                var cellContext = context
+                cellContext.key = key
+                return [key, cell(members[key]!, context: cellContext)]
+            }
+            let alignments: [TextTable.Alignment] = [.left, .mixed]
+            let table = TextTable(headers: ["", ""], rows: rows, alignments: alignments)
+            sections.append(table.renderedRows().joined(separator: "\n"))
+        }
+        for key in keys where !Self.isScalar(members[key]!) {
+            var nested = context
+            nested.key = key
+            sections.append(options.style.bold(key) + "\n" + render(members[key]!, context: nested))
+        }
+        return sections.joined(separator: "\n\n")
+    }
+
+    /// Renders `{"bids": [[price, qty]…], "asks": […]}` as one ladder: asks from high to low above the bids.
+    private func renderBook(_ members: [String: JSONValue], context: CellContext) -> String? {
+        guard let bids = members["bids"]?.arrayValue, let asks = members["asks"]?.arrayValue else { return nil }
+        func level(_ value: JSONValue) -> (price: JSONValue, quantity: JSONValue)? {
+            if let pair = value.arrayValue, pair.count >= 2 { return (pair[0], pair[1]) }
+            if let object = value.objectValue, let price = object["price"] {
+                return (price, object["quantity"] ?? object["qty"] ?? .null)
+            }
+            return nil
+        }
+        let askLevels = asks.compactMap(level).reversed()
+        let bidLevels = bids.compactMap(level)
+        var priceContext = context
+        priceContext.key = "price"
+        var quantityContext = context
+        quantityContext.key = "quantity"
+        let rows = askLevels.map { ["ask", cell($0.price, context: priceContext), cell($0.quantity, context: quantityContext)] }
+            + bidLevels.map { ["bid", cell($0.price, context: priceContext), cell($0.quantity, context: quantityContext)] }
+        var lines: [String] = []
+        if let symbol = context.symbol { lines.append(options.style.bold(symbol)) }
+        let table = TextTable(headers: ["side", "price", "quantity"], rows: rows, alignments: [.left, .decimal, .decimal])
+        lines.append(table.rendered(header: options.style.bold))
+        return lines.joined(separator: "\n")
+    }
+
+    private func rowTable(_ objects: [[String: JSONValue]], context: CellContext) -> String {
+        var allKeys = Set<String>()
+        for object in objects { allKeys.formUnion(object.keys.filter { Self.isScalar(object[$0]!) }) }
+        let headers = Self.orderedKeys(allKeys)
+        let rows = objects.map { object -> [String] in
+            var rowContext = context
+            if let symbol = object["symbol"]?.stringValue { rowContext.symbol = symbol }
+            return headers.map { key in
+                guard let value = object[key] else { return "" }
+                rowContext.key = key
+                return cell(value, context: rowContext)
+            }
+        }
+        return TextTable(headers: headers, rows: rows).rendered(header: options.style.bold)
+    }
+
+    // MARK: - Cells
+
+    /// Formats one scalar: decimals at the symbol's precision when known, epoch milliseconds as dates.
+    func cell(_ value: JSONValue, context: CellContext) -> String {
+        switch value {
+        case .null:
+            return ""
+        case .bool(let flag):
+            return flag ? "true" : "false"
+        case .number(let number):
+            if let key = context.key, Self.isTimeKey(key), let text = formatTime(number) { return text }
+            return formatNumber(number, context: context)
+        case .string(let text):
+            if let number = DecimalText.parse(text, allowNegative: true) {
+                return formatNumber(number, context: context)
+            }
+            return text
+        case .array, .object:
+            return value.serialized()
+        }
+    }
+
+    private func formatNumber(_ number: Decimal, context: CellContext) -> String {
+        guard let key = context.key?.lowercased(), let symbol = context.symbol,
+            let precision = options.precision(symbol)
+        else { return DecimalText.format(number) }
+        if Self.priceKeys.contains(where: { key.contains($0) }) {
+            return DecimalText.format(number, scale: precision.priceScale)
+        }
+        if Self.quantityKeys.contains(where: { key.contains($0) }) {
+            return DecimalText.format(number, scale: precision.quantityScale)
+        }
+        return DecimalText.format(number)
+    }
+
+    /// Formats epoch milliseconds as `2026-01-31 14:05:09`, local or UTC (then with a trailing `Z`).
+    func formatTime(_ milliseconds: Decimal) -> String? {
+        guard milliseconds >= 100_000_000_000, milliseconds < 10_000_000_000_000 else { return nil }
+        let seconds = NSDecimalNumber(decimal: milliseconds).int64Value / 1000
+        let zone = options.usesUTC ? TimeZone(identifier: "UTC")! : options.localTimeZone
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents(
+            [.year, .month, .day, .hour, .minute, .second],
+            from: Date(timeIntervalSince1970: TimeInterval(seconds))
+        )
+        func two(_ value: Int?) -> String {
+            let number = value ?? 0
+            return number < 10 ? "0\(number)" : "\(number)"
+        }
+        let text = "\(parts.year ?? 0)-\(two(parts.month))-\(two(parts.day)) "
+            + "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second))"
+        return options.usesUTC ? text + "Z" : text
+    }
+
+    // MARK: - Keys
+
+    private static let priceKeys = ["price", "open", "high", "low", "close"]
+    private static let quantityKeys = ["qty", "quantity"]
+
+    private static let leadingKeys = [
+        "symbol", "orderId", "order_id", "clientOrderId", "side", "type", "order_type", "status", "asset",
+        "free", "locked", "total", "price", "stopPrice", "origQty", "executedQty", "cummulativeQuoteQty",
+        "timeInForce", "time", "transactTime", "updateTime",
+    ]
+
+    static func orderedKeys(_ keys: some Collection<String>) -> [String] {
+        let known = leadingKeys.filter { keys.contains($0) }
+        let rest = keys.filter { !leadingKeys.contains($0) }.sorted()
+        return known + rest
+    }
+
+    static func isTimeKey(_ key: String) -> Bool {
+        let lower = key.lowercased()
+        return lower.hasSuffix("time") || lower.hasSuffix("_time") || lower == "timestamp" || lower.hasSuffix("_at")
+    }
+
+    private static func isScalar(_ value: JSONValue) -> Bool {
+        switch value {
+        case .array, .object: return false
+        default: return true
+        }
+    }
+}

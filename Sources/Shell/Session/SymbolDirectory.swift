@@ -1,0 +1,85 @@
+import BinanceAPI
+import Foundation
+
+/// The exchange's symbols, sorted once for instant prefix completion, with each symbol's display precision.
+package final class SymbolDirectory: @unchecked Sendable {
+    // The lock protects `symbols` and `precisions`, which a background load replaces while completion reads.
+    private let lock = NSLock()
+    private var symbols: [String] = []
+    private var precisions: [String: SymbolPrecision] = [:]
+
+    package init() {}
+
+    package init(symbols: [String], precisions: [String: SymbolPrecision] = [:]) {
+        self.symbols = symbols.sorted()
+        self.precisions = precisions
+    }
+
+    package var isEmpty: Bool { lock.withLock { symbols.isEmpty } }
+
+    /// Symbols that start with `prefix` (upper-cased), in order; a binary search finds the first one.
+    package func symbols(withPrefix prefix: String, limit: Int = 5000) -> [String] {
+        let key = prefix.uppercased()
+        return lock.withLock {
+            var low = 0
+            var high = symbols.count
+            while low < high {
+                let middle = (low + high) / 2
+                if symbols[middle] < key { low = middle + 1 } else { high = middle }
+            }
+            var matches: [String] = []
+            var index = low
+            while index < symbols.count, symbols[index].hasPrefix(key), matches.count < limit {
+                matches.append(symbols[index])
+                index += 1
+            }
+            return matches
+        }
+    }
+
+    package func precision(of symbol: String) -> SymbolPrecision? {
+        lock.withLock { precisions[symbol] }
+    }
+
+    /// Replaces the contents with the symbols of an `exchangeInfo` response body.
+    /// - Throws: `DecodingError` when the body is not exchangeInfo.
+    package func load(exchangeInfo body: Data) throws {
+        let info = try JSONDecoder().decode(ExchangeInfo.self, from: body)
+        var loadedPrecisions: [String: SymbolPrecision] = [:]
+        for symbol in info.symbols {
+            let tick = symbol.filters.first { $0.filterType == "PRICE_FILTER" }?.tickSize?.value
+            let step = symbol.filters.first { $0.filterType == "LOT_SIZE" }?.stepSize?.value
+            if let tick, let step, tick > 0, step > 0 {
+                loadedPrecisions[symbol.symbol] = SymbolPrecision(
+                    priceScale: DecimalText.scale(of: tick),
+                    quantityScale: DecimalText.scale(of: step)
+                )
+            }
+        }
+        let sorted = info.symbols.map(\.symbol).sorted()
+        lock.withLock {
+            symbols = sorted
+            precisions = loadedPrecisions
+        }
+    }
+
+    /// Fetches exchangeInfo through the client and loads it.
+    /// - Throws: `BinanceError` or `DecodingError`.
+    package func load(using client: BinanceClient) async throws {
+        let response = try await client.send(.exchangeInfo)
+        try load(exchangeInfo: response.body)
+    }
+
+    private struct ExchangeInfo: Decodable {
+        struct Symbol: Decodable {
+            var symbol: String
+            var filters: [Filter]
+        }
+        struct Filter: Decodable {
+            var filterType: String
+            var tickSize: DecimalValue?
+            var stepSize: DecimalValue?
+        }
+        var symbols: [Symbol]
+    }
+}

@@ -1,0 +1,300 @@
+import BinanceAPI
+import Foundation
+
+/// A chained audit record as written: its sequence number and hash.
+package struct AuditReceipt: Sendable, Equatable {
+    package var seq: Int64
+    package var hash: String
+}
+
+/// Why an audit event could not be written.
+package struct AuditLogError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var description: String
+}
+
+/// The tamper-evident audit log: JSON Lines in the state directory, one event per line, each chained to the
+/// previous one by SHA-256.
+///
+/// Each record holds `seq` (1, 2, 3, … across rotations), `prev_hash` and
+/// `hash = SHA-256(prev_hash + canonical record without hash)`, where the canonical form is compact JSON with
+/// sorted keys. The first record of the first file has `prev_hash` of 64 zeros.
+///
+/// Writing: the file is created with mode 0600 and opened with `O_APPEND`; each record is one `write` under an
+/// exclusive `flock`, after reading the last record of the file, so a shell and an MCP server sharing the
+/// directory extend one chain. `durable` events (order intents) are synced with `fsync` before `record`
+/// returns. After each record the head file `audit.head` stores the last `seq` and hash, so lines removed from
+/// the end are detected too. A file over `maxFileBytes` is renamed to `audit.<last seq>.jsonl` with mode 0400
+/// and a new file starts with a `log_rotated` record carrying the previous file's last hash; no event is
+/// dropped. The program never deletes or truncates audit files.
+///
+/// With no directory the log keeps the records in memory (bounded), which tests and the `--verify-audit`-less
+/// paths use. Every event is redacted before it is chained.
+package actor AuditLog {
+    package static let fileName = "audit.jsonl"
+    package static let headFileName = "audit.head"
+    package static let genesisHash = String(repeating: "0", count: 64)
+    /// Arguments longer than this, once serialized, are replaced by their length and hash.
+    static let maximumArgumentsBytes = 8192
+
+    /// Directory of the log files; nil keeps records in memory.
+    package nonisolated let directory: String?
+    package nonisolated let maxFileBytes: Int
+    private let redactor: Redactor
+    /// Receives `SECURITY_EVENT: {…}` lines for events from the MCP way in; nil when `MCP_LOG_SECURITY` is off.
+    private let securityEventSink: (@Sendable (String) -> Void)?
+    private let logger: Logger
+
+    private var descriptor: Int32 = -1
+    private var memoryLines: [String] = []
+    private var memoryHead = AuditReceipt(seq: 0, hash: AuditLog.genesisHash)
+    private static let memoryLimit = 10_000
+
+    package init(
+        directory: String?,
+        maxFileBytes: Int = 16 * 1024 * 1024,
+        redactor: Redactor = Redactor(),
+        securityEventSink: (@Sendable (String) -> Void)? = nil,
+        logger: Logger = .disabled
+    ) {
+        self.directory = directory
+        self.maxFileBytes = maxFileBytes
+        self.redactor = redactor
+        self.securityEventSink = securityEventSink
+        self.logger = logger
+    }
+
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// Path of the current log file; nil for a log in memory.
+    package nonisolated var path: String? {
+        directory.map { ($0 as NSString).appendingPathComponent(Self.fileName) }
+    }
+
+    /// A sink that writes each line to the process's stderr.
+    package static let standardErrorSink: @Sendable (String) -> Void = { line in
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    // MARK: - Writing
+
+    /// Redacts, chains and appends one event.
+    /// - Parameter durable: sync the file to disk before returning; used for order intents, which must be on
+    ///   disk before the order request is sent.
+    /// - Throws: `AuditLogError` when the record cannot be written; callers sending an order must not send it.
+    @discardableResult
+    package func record(_ event: AuditEvent, durable: Bool = false) throws(AuditLogError) -> AuditReceipt {
+        var members = event.members
+        if let arguments = event.arguments { members["arguments"] = Self.bounded(redactor.redact(arguments)) }
+        if let message = event.errorMessage { members["error_message"] = .string(redactor.redact(message)) }
+        if !event.details.isEmpty { members["details"] = redactor.redact(JSONValue.object(event.details)) }
+        members["v"] = .int(1)
+
+        let receipt: AuditReceipt
+        let line: String
+        if directory == nil {
+            (receipt, line) = appendInMemory(members)
+        } else {
+            (receipt, line) = try appendToFile(members, durable: durable)
+        }
+        if let securityEventSink, event.origin == .mcp {
+            securityEventSink("SECURITY_EVENT: " + line)
+        }
+        return receipt
+    }
+
+    /// Records an event and reports a failure to the logger instead of the caller, for events that must not
+    /// stop an invocation.
+    package func recordReportingFailure(_ event: AuditEvent) {
+        do {
+            try record(event)
+        } catch {
+            logger.error("audit log write failed", ["audit.error": redactor.redact(error.description)])
+        }
+    }
+
+    /// The records kept in memory, oldest first (only for a log without a directory).
+    package var recordsInMemory: [String] { memoryLines }
+
+    private func appendInMemory(_ members: [String: JSONValue]) -> (AuditReceipt, String) {
+        let (receipt, line) = Self.chain(members, after: memoryHead)
+        memoryHead = receipt
+        memoryLines.append(line)
+        if memoryLines.count > Self.memoryLimit { memoryLines.removeFirst(memoryLines.count - Self.memoryLimit) }
+        return (receipt, line)
+    }
+
+    private func appendToFile(_ members: [String: JSONValue], durable: Bool) throws(AuditLogError) -> (AuditReceipt, String) {
+        guard let directory, let path else { throw AuditLogError(description: "The audit log has no directory.") }
+        do {
+            try SecureFile.createDirectory(atPath: directory)
+        } catch {
+            throw AuditLogError(description: error.description)
+        }
+        try lockCurrentFile(path)
+        defer { flock(descriptor, LOCK_UN) }
+
+        var head = try lastReceipt(path)
+        if head.seq > 0, fileSize() + Self.chain(members, after: head).1.utf8.count + 1 > maxFileBytes {
+            try rotate(path, after: head)
+            head = try lastReceipt(path)
+        }
+        let (receipt, line) = Self.chain(members, after: head)
+
+        do {
+            try SecureFile.writeAll(Data((line + "\n").utf8), to: descriptor, path: path)
+        } catch {
+            throw AuditLogError(description: error.description)
+        }
+        if durable, fsync(descriptor) != 0 { throw failure("Syncing", path) }
+        writeHead(receipt)
+        return (receipt, line)
+    }
+
+    private func rotate(_ path: String, after head: AuditReceipt) throws(AuditLogError) {
+        guard let directory else { return }
+        let rotatedName = "audit.\(Self.padded(head.seq)).jsonl"
+        let rotatedPath = (directory as NSString).appendingPathComponent(rotatedName)
+        fsync(descriptor)
+        guard rename(path, rotatedPath) == 0 else { throw failure("Renaming", path) }
+        chmod(rotatedPath, 0o400)
+        try lockCurrentFile(path)
+        let members: [String: JSONValue] = [
+            "type": .string(AuditEventType.logRotated.rawValue),
+            "time": .string(AuditTimestamp.format(Date())),
+            "details": .object(["previous_file": .string(rotatedName)]),
+            "v": .int(1),
+        ]
+        let (receipt, line) = Self.chain(members, after: head)
+        do {
+            try SecureFile.writeAll(Data((line + "\n").utf8), to: descriptor, path: path)
+        } catch {
+            throw AuditLogError(description: error.description)
+        }
+        writeHead(receipt)
+    }
+
+    // MARK: - Chaining
+
+    /// Adds `seq`, `prev_hash` and `hash` to `members`; returns the receipt and the line to write.
+    static func chain(_ members: [String: JSONValue], after head: AuditReceipt) -> (AuditReceipt, String) {
+        var members = members
+        members["seq"] = .int64(head.seq + 1)
+        members["prev_hash"] = .string(head.hash)
+        members["hash"] = nil
+        let hash = hash(canonical: JSONValue.object(members).serialized(), previous: head.hash)
+        members["hash"] = .string(hash)
+        return (AuditReceipt(seq: head.seq + 1, hash: hash), JSONValue.object(members).serialized())
+    }
+
+    static func hash(canonical: String, previous: String) -> String {
+        SHA256Digest.hexHash(Array((previous + canonical).utf8))
+    }
+
+    private static func bounded(_ arguments: JSONValue) -> JSONValue {
+        let text = arguments.serialized()
+        guard text.utf8.count > maximumArgumentsBytes else { return arguments }
+        return .object([
+            "omitted_bytes": .int(text.utf8.count),
+            "sha256": .string(SHA256Digest.hexHash(Array(text.utf8))),
+        ])
+    }
+
+    static func padded(_ seq: Int64) -> String {
+        let text = String(seq)
+        return String(repeating: "0", count: max(0, 12 - text.count)) + text
+    }
+
+    // MARK: - File handling
+
+    /// Opens the file at `path` if needed and takes its exclusive lock. When another process has rotated the
+    /// file since it was opened, the descriptor is reopened on the new file.
+    private func lockCurrentFile(_ path: String) throws(AuditLogError) {
+        while true {
+            if descriptor < 0 {
+                let opened = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+                guard opened >= 0 else { throw failure("Opening", path) }
+                descriptor = opened
+            }
+            guard flock(descriptor, LOCK_EX) == 0 else { throw failure("Locking", path) }
+            if descriptorMatchesPath(path) { return }
+            flock(descriptor, LOCK_UN)
+            close(descriptor)
+            descriptor = -1
+        }
+    }
+
+    private func descriptorMatchesPath(_ path: String) -> Bool {
+        var open = stat()
+        var named = stat()
+        guard fstat(descriptor, &open) == 0, stat(path, &named) == 0 else { return false }
+        return open.st_ino == named.st_ino && open.st_dev == named.st_dev
+    }
+
+    private func fileSize() -> Int {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return 0 }
+        return Int(status.st_size)
+    }
+
+    /// Reads the last record of the current file; a new file starts after the head file's record, or from
+    /// the genesis hash.
+    private func lastReceipt(_ path: String) throws(AuditLogError) -> AuditReceipt {
+        let size = fileSize()
+        guard size > 0 else { return readHead() ?? AuditReceipt(seq: 0, hash: Self.genesisHash) }
+        guard let line = Self.lastLine(of: descriptor, size: size) else { throw failure("Reading", path) }
+        if let record = try? JSONValue.parse(Data(line.utf8)), let seq = record["seq"]?.decimalValue,
+            let hash = record["hash"]?.stringValue
+        {
+            return AuditReceipt(seq: NSDecimalNumber(decimal: seq).int64Value, hash: hash)
+        }
+        // An unreadable last line (a crash mid-write) stays in the chain's input, so verification reports it.
+        return AuditReceipt(seq: 0, hash: SHA256Digest.hexHash(Array(line.utf8)))
+    }
+
+    /// Returns the last non-empty line of an open file, reading backwards in growing blocks.
+    static func lastLine(of descriptor: Int32, size: Int) -> String? {
+        var block = min(size, 65_536)
+        while true {
+            var buffer = [UInt8](repeating: 0, count: block)
+            let read = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, block, off_t(size - block)) }
+            guard read == block else { return nil }
+            var end = buffer.count
+            while end > 0, buffer[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+            if let newline = buffer[..<end].lastIndex(of: UInt8(ascii: "\n")) {
+                return String(decoding: buffer[(newline + 1)..<end], as: UTF8.self)
+            }
+            if block == size { return String(decoding: buffer[..<end], as: UTF8.self) }
+            block = min(size, block * 4)
+        }
+    }
+
+    private func readHead() -> AuditReceipt? {
+        guard let directory else { return nil }
+        return Self.readHead(directory: directory)
+    }
+
+    static func readHead(directory: String) -> AuditReceipt? {
+        let path = (directory as NSString).appendingPathComponent(headFileName)
+        guard let data = FileManager.default.contents(atPath: path), let json = try? JSONValue.parse(data),
+            let seq = json["seq"]?.decimalValue, let hash = json["hash"]?.stringValue
+        else { return nil }
+        return AuditReceipt(seq: NSDecimalNumber(decimal: seq).int64Value, hash: hash)
+    }
+
+    private func writeHead(_ receipt: AuditReceipt) {
+        guard let directory else { return }
+        let path = (directory as NSString).appendingPathComponent(Self.headFileName)
+        let json: JSONValue = .object(["seq": .int64(receipt.seq), "hash": .string(receipt.hash)])
+        do {
+            try SecureFile.replaceContents(ofPath: path, with: Data((json.serialized() + "\n").utf8))
+        } catch {
+            logger.error("audit head write failed", ["audit.error": error.description])
+        }
+    }
+
+    private func failure(_ operation: String, _ path: String) -> AuditLogError {
+        AuditLogError(description: "\(operation) the audit log '\(path)' failed: \(String(cString: strerror(errno))).")
+    }
+}

@@ -1,0 +1,106 @@
+import BinanceAPI
+import Foundation
+import Shell
+import Simulator
+import Tools
+
+/// The engine and session hooks for the configured venue.
+struct Wiring {
+    var engine: ToolEngine
+    var hooks: SessionHooks
+
+    /// Builds the transport, credentials and engine: the in-process simulator for `sim`, the network otherwise.
+    /// - Throws: `ToolError` of type `configuration_error` when the venue cannot be reached as configured.
+    static func make(configuration: Configuration, logger: Logger) throws(ToolError) -> Wiring {
+        switch configuration.venue {
+        case .sim:
+            let paper = try PaperVenue(home: configuration.home)
+            let credentials = Credentials(
+                apiKey: Secret(SimulatedExchange.paperAPIKey),
+                signer: HMACSigner(secret: Secret(SimulatedExchange.paperSecret))
+            )
+            let engine = try ToolEngine.make(
+                configuration: configuration,
+                transport: paper,
+                credentials: credentials,
+                logger: logger
+            )
+            let hooks = SessionHooks(resetPaper: { balances throws(ToolError) in try paper.reset(balances: balances) })
+            return Wiring(engine: engine, hooks: hooks)
+        case .testnet, .live, .custom:
+            let credentials = try networkCredentials(configuration)
+            _ = credentials
+            // TODO: use URLSessionTransport once the client publishes it; no network transport exists yet.
+            throw ToolError(
+                .configurationError,
+                "The \(configuration.venue.rawValue) venue is not available in this build yet: use --venue sim."
+            )
+        }
+    }
+
+    /// HMAC credentials from `BINANCE_API_KEY` and `BINANCE_API_SECRET`.
+    private static func networkCredentials(_ configuration: Configuration) throws(ToolError) -> Credentials {
+        // TODO: switch to CredentialLoader.load (key files, permission checks) when the safety layer lands.
+        guard let key = configuration.apiKey else {
+            throw ToolError(
+                .configurationError,
+                "The \(configuration.venue.rawValue) venue needs BINANCE_API_KEY: set it in the environment or .env."
+            )
+        }
+        guard let secret = configuration.apiSecret else {
+            throw ToolError(
+                .configurationError,
+                "BINANCE_API_KEY is set but BINANCE_API_SECRET is not: set the secret in the environment or .env."
+            )
+        }
+        return Credentials(apiKey: Secret(key), signer: HMACSigner(secret: Secret(secret)))
+    }
+}
+
+/// The paper venue: a simulated exchange reached in process, replaced by a fresh one on `reset-paper`.
+final class PaperVenue: HTTPTransport, @unchecked Sendable {
+    // The lock protects `exchange`, which `reset` replaces while requests may be in flight.
+    private let lock = NSLock()
+    private var exchange: SimulatedExchange
+    private let databasePath: String
+
+    init(home: String) throws(ToolError) {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: home,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
+        } catch {
+            throw ToolError(.configurationError, "Cannot create BINANCE_SHELL_HOME '\(home)': \(error.localizedDescription)")
+        }
+        databasePath = home + "/paper.sqlite"
+        exchange = try Self.open(SimulatorOptions(databasePath: databasePath))
+    }
+
+    func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        let current = lock.withLock { exchange }
+        return try await InProcessTransport(exchange: current).send(request)
+    }
+
+    /// Replaces the paper account with a new one holding `balances` (the defaults when empty).
+    func reset(balances: [String: Decimal]) throws(ToolError) -> String {
+        let startingBalances = balances.isEmpty ? SimulatedExchange.defaultStartingBalances : balances
+        lock.lock()
+        defer { lock.unlock() }
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            try? FileManager.default.removeItem(atPath: databasePath + suffix)
+        }
+        exchange = try Self.open(SimulatorOptions(databasePath: databasePath, startingBalances: startingBalances))
+        let listed = startingBalances.keys.sorted().map { "\($0)=\(DecimalText.format(startingBalances[$0]!))" }
+        return "New paper account: " + listed.joined(separator: " ") + "."
+    }
+
+    private static func open(_ options: SimulatorOptions) throws(ToolError) -> SimulatedExchange {
+        do {
+            return try SimulatedExchange(options: options)
+        } catch {
+            throw ToolError(.configurationError, "Cannot open the paper account '\(options.databasePath)': \(error)")
+        }
+    }
+}

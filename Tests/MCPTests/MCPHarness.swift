@@ -1,0 +1,45 @@
+import Foundation
+import MCP
+import TestSupport
+import Tools
+
+/// A server over in-memory streams, with the fake tools, for dispatcher tests.
+struct MCPHarness {
+    let server: MCPServer
+    let sink = MemorySink()
+    let recorder = OrderRecorder()
+
+    init(pageSize: Int = 100) throws {
+        var options = MCPServerOptions(version: "9.9.9-test")
+        options.toolsPageSize = pageSize
+        options.shutdownGracePeriod = .milliseconds(500)
+        server = MCPServer(engine: try MCPFakeTools.engine(recorder: recorder), output: sink, options: options)
+    }
+
+    /// Delivers one raw line.
+    func send(_ line: String) async {
+        await server.receive(.line(Data(line.utf8)))
+    }
+
+    /// Sends a request and waits for its response.
+    @discardableResult
+    func request(_ id: Int, _ method: String, _ params: String = "{}") async throws -> JSONValue {
+        await send(#"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(params)}"#)
+        return try await sink.response(id: .int(id))
+    }
+
+    /// Runs the handshake at 2025-11-25 with the given client capabilities.
+    func initialize(capabilities: String = "{}", version: String = "2025-11-25") async throws {
+        try await request(
+            0,
+            "initialize",
+            #"{"protocolVersion":"\#(version)","capabilities":\#(capabilities),"clientInfo":{"name":"test","version":"1"}}"#
+        )
+        await send(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
+    }
+}
+
+/// The `_meta` of a stateless 2026-07-28 request.
+func statelessMeta(capabilities: String = "{}", version: String = "2026-07-28", extra: String = "") -> String {
+    #"{"io.modelcontextprotocol/protocolVersion":"\#(version)","io.modelcontextprotocol/clientCapabilities":\#(capabilities),"io.modelcontextprotocol/clientInfo":{"name":"test","version":"1"}\#(extra)}"#
+}

@@ -1,0 +1,157 @@
+import Foundation
+import MCP
+import TestSupport
+import Testing
+import Tools
+
+@Suite struct ToolListTests {
+    @Test func listsToolsInCatalogueOrder() async throws {
+        let harness = try MCPHarness()
+        try await harness.initialize()
+        let reply = try await harness.request(1, "tools/list")
+        let tools = try #require(reply["result"]?["tools"]?.arrayValue)
+        #expect(tools.map { $0["name"]?.stringValue ?? "" } == MCPFakeTools.names)
+        #expect(reply["result"]?["nextCursor"] == nil)
+    }
+
+    @Test func everyToolHasSchemasTitleAndAnnotations() async throws {
+        let harness = try MCPHarness()
+        try await harness.initialize()
+        let tools = try #require(try await harness.request(1, "tools/list")["result"]?["tools"]?.arrayValue)
+        for tool in tools {
+            #expect(tool["title"]?.stringValue?.isEmpty == false)
+            #expect(tool["description"]?.stringValue?.isEmpty == false)
+            #expect(tool["inputSchema"]?["type"] == .string("object"))
+            #expect(tool["outputSchema"]?["type"] == .string("object"))
+            for hint in ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] {
+                #expect(tool["annotations"]?[hint]?.boolValue != nil, "\(hint) missing on \(tool["name"]!)")
+            }
+        }
+        let echo = try #require(tools.first)
+        #expect(echo["inputSchema"]?["required"] == .array([.string("symbol")]))
+        #expect(echo["inputSchema"]?["additionalProperties"] == .bool(false))
+        #expect(echo["inputSchema"]?["properties"]?["limit"]?["default"] == .int(5))
+        #expect(echo["annotations"]?["readOnlyHint"] == .bool(true))
+        let order = try #require(tools.last)
+        #expect(order["annotations"]?["readOnlyHint"] == .bool(false))
+        #expect(order["annotations"]?["destructiveHint"] == .bool(true))
+    }
+
+    @Test func outputSchemaIsAbsentBefore20250618() async throws {
+        let harness = try MCPHarness()
+        try await harness.initialize(version: "2025-03-26")
+        let tools = try #require(try await harness.request(1, "tools/list")["result"]?["tools"]?.arrayValue)
+        #expect(tools.allSatisfy { $0["outputSchema"] == nil })
+    }
+
+    @Test func pagesFollowTheCursor() async throws {
+        let harness = try MCPHarness(pageSize: 3)
+        try await harness.initialize()
+        let first = try #require(try await harness.request(1, "tools/list")["result"])
+        #expect(first["tools"]?.arrayValue?.count == 3)
+        let cursor = try #require(first["nextCursor"]?.stringValue)
+        let second = try #require(try await harness.request(2, "tools/list", #"{"cursor":"\#(cursor)"}"#)["result"])
+        #expect(second["tools"]?.arrayValue?.map { $0["name"]?.stringValue ?? "" } == ["place_fake_order"])
+        #expect(second["nextCursor"] == nil)
+    }
+
+    @Test(arguments: [#""garbage""#, #""dG9vbHMtb2Zmc2V0Ojk5""#, "17"])
+    func invalidCursorIsInvalidParams(_ cursor: String) async throws {
+        let harness = try MCPHarness(pageSize: 3)
+        try await harness.initialize()
+        let reply = try await harness.request(1, "tools/list", #"{"cursor":\#(cursor)}"#)
+        #expect(reply["error"]?["code"] == .int(-32602))
+    }
+}
+
+@Suite struct ToolCallTests {
+    @Test func successCarriesStructuredContentAndSameText() async throws {
+        let harness = try MCPHarness()
+        try await harness.initialize()
+        let reply = try await harness.request(1, "tools/call", #"{"name":"echo_price","arguments":{"symbol":"btcusdt"}}"#)
+        let result = try #require(reply["result"])
+        #expect(result["isError"] == .bool(false))
+        let structured = try #require(result["structuredContent"])
+        #expect(structured["success"] == .bool(true))
+        #expect(structured["data"]?["symbol"] == .string("BTCUSDT"))
+        let text = try #require(result["content"]?.arrayValue?.first?["text"]?.stringValue)
+        #expect(try JSONValue.parse(Data(text.utf8)) == structured)
+    }
+
+    @Test func invalidArgumentsAreToolErrors() async throws {
+        let harness = try MCPHarness()
+        try await harness.initialize()
+        let reply = try await harness.request(1, "tools/call", #"{"name":"echo_price","arguments":{"symbol":"BTC/USDT"}}"#)
+        let result = try #require(reply["result"])
+        #expect(result["isError"] == .bool(true))
+        #expect(result["structuredContent"]?["error"]?["type"] == .string("validation_error"))
+        let message = try #require(result["structuredContent"]?["error"]?["message"]?.stringValue)
+        #expect(message.contains("'BTC/USDT'"))
+    }
+
+    struct BadCall: CustomStringConvertible, Sendable {
+        var description: String
+        var params: String
+    }
+
+    @Test(arguments: [
+        BadCall(description: "unknown tool", params: #"{"name":"no_such_tool"}"#),
+        BadCall(description: "missing name", params: #"{"arguments":{}}"#),
+        BadCall(description: "numeric name", params: #"{"name":5}"#),
+        BadCall(description: "arguments array", params: #"{"name":"echo_price","arguments":["BTCUSDT"]}"#),
+    ])
+    func malformedCallIsInvalidParams(_ call: BadCall) async throws {
+        let harness = try MCPHarness()
+        try await harness.initialize()
+        let reply = try await harness.request(1, "tools/call", call.params)
+        #expect(reply["error"]?["code"] == .int(-32602))
+    }
+
+    @Test func pingAnswersWhileCallRuns() async throws {
+        let harness = try MCPHarness()
+        try await harness.initialize()
+        await harness.send(#"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"slow_wait"}}"#)
+        let ping = try await harness.request(6, "ping")
+        #expect(ping["result"] == .object([:]))
+        #expect(!harness.sink.all.contains { $0["id"] == .int(5) })
+        await harness.server.shutDown()
+    }
+
+    @Test func cancellationStopsCallWithoutReply() async throws {
+        let harness = try MCPHarness()
+        try await harness.initialize()
+        await harness.send(#"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"slow_wait"}}"#)
+        await harness.send(#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":5,"reason":"test"}}"#)
+        for _ in 0..<500 where await harness.server.runningCallCount > 0 {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(await harness.server.runningCallCount == 0)
+        await harness.send(#"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"echo_price","arguments":{"symbol":"BNBUSDT"}}}"#)
+        let reuse = try await harness.sink.response(id: .int(5))
+        #expect(reuse["result"]?["structuredContent"]?["data"]?["symbol"] == .string("BNBUSDT"))
+        #expect(harness.sink.all.filter { $0["id"] == .int(5) }.count == 1)
+    }
+
+    @Test func progressNotificationsPrecedeTheResult() async throws {
+        let harness = try MCPHarness()
+        try await harness.initialize()
+        let reply = try await harness.request(1, "tools/call", #"{"name":"report_progress","_meta":{"progressToken":"tok-1"}}"#)
+        let messages = harness.sink.all
+        let progress = messages.filter { $0["method"] == .string("notifications/progress") }
+        #expect(progress.count == 2)
+        #expect(progress.map { $0["params"]?["progress"] } == [.int(1), .int(2)])
+        #expect(progress.allSatisfy { $0["params"]?["progressToken"] == .string("tok-1") })
+        let replyIndex = try #require(messages.firstIndex { $0["id"] == .int(1) })
+        let lastProgress = try #require(messages.lastIndex { $0["method"] == .string("notifications/progress") })
+        #expect(lastProgress < replyIndex)
+        #expect(reply["result"]?["structuredContent"]?["data"]?["waitPolicy"]?.stringValue?.hasPrefix("wait") == true)
+    }
+
+    @Test func callsWithoutProgressTokenFailFast() async throws {
+        let harness = try MCPHarness()
+        try await harness.initialize()
+        let reply = try await harness.request(1, "tools/call", #"{"name":"report_progress"}"#)
+        #expect(reply["result"]?["structuredContent"]?["data"]?["waitPolicy"] == .string("failFast"))
+        #expect(!harness.sink.all.contains { $0["method"] == .string("notifications/progress") })
+    }
+}

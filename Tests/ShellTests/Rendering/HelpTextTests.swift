@@ -1,0 +1,42 @@
+import Shell
+import TestSupport
+import Testing
+
+struct HelpTextTests {
+    let help = HelpText(parser: CommandParser(tools: ShellFakeTools.tools()))
+
+    @Test func overviewListsEveryToolUnderItsGroup() {
+        let text = help.overview()
+        for tool in ShellFakeTools.tools() { #expect(text.contains(tool.name)) }
+        let market = text.range(of: "Tools: Market data")!
+        let trading = text.range(of: "Tools: Trading")!
+        #expect(text.range(of: "get_klines")!.lowerBound > market.lowerBound)
+        #expect(text.range(of: "create_order")!.lowerBound > trading.lowerBound)
+    }
+
+    @Test func toolPageShowsParametersDefaultsAndExamples() throws {
+        let text = try help.page(for: "get_order_book")
+        #expect(text.contains("Usage: get_order_book symbol=… [limit=…]"))
+        #expect(text.contains("limit   integer 1-5000  optional  Levels per side (default 100)"))
+        #expect(text.contains("symbol  symbol          required  Trading pair"))
+        #expect(text.contains("Examples:\n  book BTCUSDT 5"))
+        #expect(text.contains("Effect: reads from the exchange"))
+    }
+
+    @Test func enumerationsAreListed() throws {
+        let text = try help.page(for: "create_order")
+        #expect(text.contains("MARKET|LIMIT|STOP_LOSS|STOP_LOSS_LIMIT"))
+        #expect(text.contains("Effect: changes state on the exchange"))
+    }
+
+    @Test func shortFormPageIncludesItsTool() throws {
+        let text = try help.page(for: "book")
+        #expect(text.hasPrefix("book [SYMBOL] [LIMIT]\nOrder book: best bids and asks. Runs the tool get_order_book."))
+    }
+
+    @Test func unknownTopicSuggests() {
+        #expect(throws: ShellError("No help for 'get_klinse'. Did you mean 'get_klines'? Type 'help' for the list of commands.")) {
+            try help.page(for: "get_klinse")
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Shell
+import Testing
+import Tools
+
+struct TextTableTests {
+    @Test func decimalPointsLineUp() {
+        let table = TextTable(headers: ["asset", "free"], rows: [["BTC", "0.5"], ["USDT", "10000.25"], ["ETH", "3"]])
+        #expect(table.rendered() == """
+            asset      free
+            -----  --------
+            BTC        0.5
+            USDT   10000.25
+            ETH        3
+            """)
+    }
+
+    @Test func textColumnsStayLeftAligned() {
+        let table = TextTable(headers: ["a", "b"], rows: [["x", "1"], ["longer", "22"]])
+        #expect(table.alignments.count == 2)
+        #expect(table.rendered().split(separator: "\n").last == "longer  22")
+    }
+
+    @Test(arguments: ["1", "-2.5", "0.00001", "70000.12"])
+    func recognizesNumbers(_ text: String) { #expect(TextTable.isNumber(text)) }
+
+    @Test(arguments: ["", "1e-5", "NaN", "1.", ".5", "1.2.3", "BTC", "1,000"])
+    func rejectsNonNumbers(_ text: String) { #expect(!TextTable.isNumber(text)) }
+}
+
+struct ResultRendererTests {
+    func renderer(utc: Bool = true, precision: SymbolPrecision? = nil) -> ResultRenderer {
+        var options = RenderOptions()
+        options.usesUTC = utc
+        options.localTimeZone = TimeZone(identifier: "Asia/Tokyo")!
+        options.precision = { _ in precision }
+        return ResultRenderer(options: options)
+    }
+
+    @Test func objectBecomesKeyValueLines() {
+        let text = renderer().render(.success(.object(["symbol": .string("BTCUSDT"), "price": .string("70000.12000000")])))
+        #expect(text == "symbol  BTCUSDT\nprice   70000.12")
+    }
+
+    @Test func pricesUseTheSymbolPrecision() {
+        let text = renderer(precision: SymbolPrecision(priceScale: 2, quantityScale: 5))
+            .render(.success(.object(["symbol": .string("BTCUSDT"), "price": .string("70000.10000000"),
+                                      "origQty": .string("0.00100000")])))
+        #expect(text == "symbol   BTCUSDT\nprice    70000.10\norigQty      0.00100")
+    }
+
+    @Test func arrayOfObjectsBecomesTable() {
+        let data: JSONValue = .array([
+            .object(["asset": .string("BTC"), "free": .string("0.10000000"), "locked": .string("0")]),
+            .object(["asset": .string("USDT"), "free": .string("10000.5"), "locked": .string("12.25")]),
+        ])
+        #expect(renderer().render(.success(data)) == """
+            asset     free  locked
+            -----  -------  ------
+            BTC        0.1    0
+            USDT   10000.5   12.25
+            """)
+    }
+
+    @Test func timesAreLocalOrUTC() {
+        let data: JSONValue = .object(["time": .int64(1_767_225_600_000)])
+        #expect(renderer(utc: true).render(.success(data)) == "time  2026-01-01 00:00:00Z")
+        #expect(renderer(utc: false).render(.success(data)) == "time  2026-01-01 09:00:00")
+    }
+
+    @Test func orderBookShowsAsksAboveBids() {
+        let data: JSONValue = .object([
+            "symbol": .string("BTCUSDT"),
+            "bids": .array([.array([.string("99.5"), .string("1")]), .array([.string("99"), .string("2.25")])]),
+            "asks": .array([.array([.string("100"), .string("0.5")]), .array([.string("100.25"), .string("3")])]),
+        ])
+        #expect(renderer().render(.success(data)) == """
+            BTCUSDT
+            side   price  quantity
+            ----  ------  --------
+            ask   100.25      3
+            ask   100         0.5
+            bid    99.5       1
+            bid    99         2.25
+            """)
+    }
+
+    @Test func neverPrintsScientificNotation() {
+        let text = renderer().render(.success(.object(["fee": .number(Decimal(string: "0.00001")!)])))
+        #expect(text == "fee  0.00001")
+    }
+
+    @Test func emptyListSaysNone() {
+        #expect(renderer().render(.success(.array([]))) == "(none)")
+    }
+
+    @Test func jsonModePrintsTheStructuredObject() {
+        var options = RenderOptions()
+        options.format = .json
+        let result = ToolResult.success(.object(["price": .string("1.5")]))
+        #expect(ResultRenderer(options: options).render(result) == #"{"data":{"price":"1.5"},"success":true}"#)
+    }
+}
+
+struct TextStyleTests {
+    @Test func colourOnlyOnATerminalWithoutNoColor() {
+        #expect(TextStyle.forTerminal(isTerminal: true, environment: [:]).isEnabled)
+        #expect(!TextStyle.forTerminal(isTerminal: false, environment: [:]).isEnabled)
+        #expect(!TextStyle.forTerminal(isTerminal: true, environment: ["NO_COLOR": "1"]).isEnabled)
+        #expect(TextStyle.plain.red("x") == "x")
+        #expect(TextStyle(isEnabled: true).red("x") == "\u{1B}[31mx\u{1B}[0m")
+    }
+
+    @Test func promptShowsVenueAndSymbol() {
+        #expect(Prompt.text(venue: .sim, baseURL: nil, symbol: nil, style: .plain) == "sim> ")
+        #expect(Prompt.text(venue: .live, baseURL: nil, symbol: "BTCUSDT", style: .plain) == "LIVE BTCUSDT> ")
+        let coloured = Prompt.text(venue: .live, baseURL: nil, symbol: nil, style: TextStyle(isEnabled: true))
+        #expect(coloured == "\u{1}\u{1B}[1;97;41m\u{2}LIVE\u{1}\u{1B}[0m\u{2}> ")
+    }
+}
