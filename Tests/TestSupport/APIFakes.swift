@@ -98,7 +98,7 @@ extension HTTPRequest {
 
 /// A clock for `BinanceClient` tests: time moves only when the client sleeps or the test advances it.
 /// `@unchecked Sendable`: all mutable state is guarded by `lock`.
-package final class ManualClock: @unchecked Sendable {
+package final class ClientTestClock: @unchecked Sendable {
     private let lock = NSLock()
     private var current: Int64
     private var recordedSleeps: [Int64] = []

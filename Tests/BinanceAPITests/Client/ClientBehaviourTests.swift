@@ -6,12 +6,12 @@ import Testing
 /// Shared setup: a client over a scripted transport with a manual clock.
 struct ClientHarness {
     let transport: ScriptedTransport
-    let clock: ManualClock
+    let clock: ClientTestClock
     let client: BinanceClient
 
     init(_ steps: [ScriptedTransport.Step] = [], sharedLimitStatePath: String? = nil) {
         transport = ScriptedTransport(steps)
-        clock = ManualClock()
+        clock = ClientTestClock()
         client = BinanceClient(
             configuration: APITestSetup.configuration(sharedLimitStatePath: sharedLimitStatePath),
             transport: transport,

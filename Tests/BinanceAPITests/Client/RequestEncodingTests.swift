@@ -40,13 +40,13 @@ import Testing
         #expect(DecimalText.parse("-0.5") == nil)
     }
 
-    func client(_ transport: ScriptedTransport, clock: ManualClock = ManualClock()) -> BinanceClient {
+    func client(_ transport: ScriptedTransport, clock: ClientTestClock = ClientTestClock()) -> BinanceClient {
         BinanceClient(configuration: APITestSetup.configuration(), transport: transport, clock: clock.clientClock)
     }
 
     @Test func signedGetPutsEverythingInTheQueryWithSignatureLast() async throws {
         let transport = ScriptedTransport([.respond(.json("[]"))])
-        let clock = ManualClock()
+        let clock = ClientTestClock()
 
         _ = try await client(transport, clock: clock).send(.openOrders, ["symbol": "BTCUSDT"])
 
@@ -83,7 +83,7 @@ import Testing
 
     @Test func callerCannotSupplyTimestampOrSignature() async throws {
         let transport = ScriptedTransport([.respond(.json("{}"))])
-        let clock = ManualClock()
+        let clock = ClientTestClock()
         let parameters: RequestParameters = ["symbol": "BTCUSDT", "signature": "forged", "timestamp": "1"]
 
         _ = try await client(transport, clock: clock).send(.account, parameters)
@@ -111,7 +111,7 @@ import Testing
         let client = BinanceClient(
             configuration: APITestSetup.configuration(credentials: nil),
             transport: transport,
-            clock: ManualClock().clientClock
+            clock: ClientTestClock().clientClock
         )
 
         await #expect(throws: BinanceError.invalidRequest("Endpoint GET /api/v3/account needs an API key; none is configured.")) {
@@ -151,7 +151,7 @@ import Testing
         let client = BinanceClient(
             configuration: APITestSetup.configuration(credentials: credentials),
             transport: transport,
-            clock: ManualClock().clientClock
+            clock: ClientTestClock().clientClock
         )
         let awkward: RequestParameters = [
             "symbol": "BTCUSDT", "side": "SELL", "type": "LIMIT", "timeInForce": "GTC", "quantity": "0.00000001",
