@@ -78,7 +78,7 @@ extension MCPServer {
         let confirmer: any OrderConfirmer
         let statelessConfirmer: StatelessConfirmer?
         let revision: String
-        var call = Call(toolName: name, progressToken: progressToken, isStateless: false)
+        var call = Call(toolName: name, isReadOnly: tool.annotations.readOnly, progressToken: progressToken, isStateless: false)
         switch mode {
         case .session:
             revision = session.revision ?? ProtocolRevision.latestHandshake
