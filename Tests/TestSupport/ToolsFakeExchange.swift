@@ -9,6 +9,7 @@ package actor ToolsFakeExchange: HTTPTransport {
     package typealias Route = @Sendable (HTTPRequest) -> HTTPResponse
 
     private var routes: [String: Route] = [:]
+    private var failures: [String: TransportError] = [:]
     package private(set) var requests: [HTTPRequest] = []
 
     package init() {
@@ -17,23 +18,34 @@ package actor ToolsFakeExchange: HTTPTransport {
 
     package func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         requests.append(request)
+        if let failure = failures["\(request.method.rawValue) \(request.path)"] { throw failure }
         guard let route = routes["\(request.method.rawValue) \(request.path)"] else {
             return HTTPResponse(status: 404, body: Data(#"{"code":-1000,"msg":"No route in the fake exchange."}"#.utf8))
         }
         return route(request)
     }
 
-    /// Replaces the answer to `method path`.
+    /// Replaces the response to `method path`.
     package func route(_ method: HTTPMethod, _ path: String, _ route: @escaping Route) {
         routes["\(method.rawValue) \(path)"] = route
     }
 
-    /// Answers `method path` with a fixed status and JSON body.
+    /// Responds to `method path` with a fixed status and JSON body.
     package func respond(_ method: HTTPMethod, _ path: String, status: Int = 200, json: String) {
         routes["\(method.rawValue) \(path)"] = { _ in HTTPResponse(status: status, body: Data(json.utf8)) }
     }
 
-    /// The decoded query parameters of every request sent to `path`, oldest first.
+    /// Makes every request to `method path` fail in transport with `error`.
+    package func fail(_ method: HTTPMethod, _ path: String, with error: TransportError) {
+        failures["\(method.rawValue) \(path)"] = error
+    }
+
+    /// Counts the requests sent to `path` with `method`.
+    package func count(_ method: HTTPMethod, _ path: String) -> Int {
+        requests.filter { $0.method == method && $0.path == path }.count
+    }
+
+    /// Returns the decoded query parameters of every request sent to `path`, oldest first.
     package func parameters(sentTo path: String, method: HTTPMethod? = nil) -> [[String: String]] {
         requests.filter { $0.path == path && (method == nil || $0.method == method) }.map(\.queryParameters)
     }
@@ -83,7 +95,7 @@ package actor ToolsFakeExchange: HTTPTransport {
         HTTPResponse(status: status, body: Data(text.utf8))
     }
 
-    /// The bytes of a file under the shared Binance fixtures.
+    /// Reads a file under the shared Binance fixtures.
     package static func fixture(_ name: String) -> Data {
         let url = BinaryRunner.packageRoot.deletingLastPathComponent()
             .appendingPathComponent("shared/fixtures/binance/\(name)")

@@ -30,7 +30,7 @@ struct OrderPlacement {
         return Prepared(draft: draft, rules: rules, environment: environment, order: order)
     }
 
-    /// The preview: the normalized order, its value, the estimated commission and the share of the free balance.
+    /// Builds the preview: the normalized order, its value, the estimated commission and the share of the free balance.
     func preview(_ prepared: Prepared) -> [String: JSONValue] {
         let order = prepared.order
         var data: [String: JSONValue] = [

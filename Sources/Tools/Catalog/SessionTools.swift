@@ -18,14 +18,15 @@ enum SessionTools {
                 "exchangeInfoAgeSeconds": DataShape.object(
                     ["spot": DataShape.integer, "futures": DataShape.integer], required: []
                 ),
+                "tradingGuard": ["type": "object"],
             ],
             required: ["venue", "baseURL", "tradingAllowed", "hasCredentials", "clockOffsetMs", "recvWindowMs",
-                       "symbolAllowlist", "tools", "exchangeInfoAgeSeconds"]
+                       "symbolAllowlist", "tools", "exchangeInfoAgeSeconds", "tradingGuard"]
         )
         return Tool(
             name: "get_status",
             title: "Status",
-            summary: "The venue, whether trading is allowed, the clock offset and limits of this session. "
+            summary: "The venue, whether trading is allowed, the trading guard's limits and halts, and the clock offset. "
                 + "Sends no request.",
             group: .session,
             parameters: [],
@@ -33,7 +34,7 @@ enum SessionTools {
             annotations: .local,
             examples: ["get_status", "status"],
             layout: TableLayout(rows: nil, columns: ["venue", "baseURL", "tradingAllowed", "clockOffsetMs"])
-        ) { _, _ throws(ToolError) in
+        ) { _, context throws(ToolError) in
             let configuration = gateway.configuration
             let client = await gateway.client.configuration
             var ages: [String: JSONValue] = [:]
@@ -49,6 +50,7 @@ enum SessionTools {
                 "symbolAllowlist": .array(configuration.symbolAllowlist.sorted().map { .string($0) }),
                 "tools": .int(toolCount),
                 "exchangeInfoAgeSeconds": .object(ages),
+                "tradingGuard": await context.services.tradingGuard.status(),
             ]
             if let maximum = configuration.maxOrderNotional {
                 data["maxOrderNotional"] = .string(DecimalText.format(maximum))

@@ -122,7 +122,7 @@ enum WalletTools {
         }
     }
 
-    /// The spot testnet serves no `/sapi` endpoints, so wallet tools fail there with a clear message.
+    /// Rejects wallet tools on the testnet venue, because the spot testnet serves no `/sapi` endpoints.
     static func requireWallet(_ gateway: ExchangeGateway) throws(ToolError) {
         guard gateway.venue != .testnet else {
             throw ToolError(

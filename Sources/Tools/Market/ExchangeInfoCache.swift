@@ -5,7 +5,7 @@ import Foundation
 /// 20 request weight each.
 ///
 /// An entry is refreshed when older than `maximumAge`, or after `invalidate` (called when Binance
-/// answers -1013, which means the local copy of a filter was wrong).
+/// returns -1013, which means the local copy of a filter was wrong).
 package actor ExchangeInfoCache {
     private struct Entry {
         var symbols: [String: SymbolRules]

@@ -14,7 +14,7 @@ package struct SymbolRules: Sendable, Equatable, Decodable {
     package var quoteOrderQtyMarketAllowed: Bool?
     package var filters: [SymbolFilter]
 
-    /// The filter of the given `filterType`, such as `LOT_SIZE`.
+    /// Returns the filter of the given `filterType`, such as `LOT_SIZE`.
     package func filter(_ type: String) -> SymbolFilter? {
         filters.first { $0.filterType == type }
     }
@@ -27,7 +27,7 @@ package struct SymbolRules: Sendable, Equatable, Decodable {
 }
 
 /// One entry of a symbol's `filters`. Every member but the type is optional because each filter type has its
-/// own members; spot and futures also name some of them differently (`minNotional` against `notional`).
+/// own members. Spot and futures also name some of them differently (`minNotional` against `notional`).
 package struct SymbolFilter: Sendable, Equatable, Decodable {
     package var filterType: String
     package var minPrice: DecimalValue?
@@ -75,6 +75,7 @@ extension SymbolRules {
             filter.tickSize = price.tickSize
             filters.append(filter)
         }
+
         for (lot, type) in [(typed.lotSize, "LOT_SIZE"), (typed.marketLotSize, "MARKET_LOT_SIZE")] {
             guard let lot else { continue }
             var filter = SymbolFilter(filterType: type)
@@ -83,6 +84,7 @@ extension SymbolRules {
             filter.stepSize = lot.stepSize
             filters.append(filter)
         }
+
         if let minNotional = typed.minNotional {
             var filter = SymbolFilter(filterType: "MIN_NOTIONAL")
             filter.minNotional = minNotional.minNotional
@@ -90,6 +92,7 @@ extension SymbolRules {
             filter.avgPriceMins = minNotional.avgPriceMins
             filters.append(filter)
         }
+
         if let notional = typed.notional {
             var filter = SymbolFilter(filterType: "NOTIONAL")
             filter.minNotional = notional.minNotional
@@ -99,6 +102,7 @@ extension SymbolRules {
             filter.avgPriceMins = notional.avgPriceMins
             filters.append(filter)
         }
+
         if let percent = typed.percentPrice {
             var filter = SymbolFilter(filterType: "PERCENT_PRICE")
             filter.multiplierUp = percent.multiplierUp
@@ -106,6 +110,7 @@ extension SymbolRules {
             filter.avgPriceMins = percent.avgPriceMins
             filters.append(filter)
         }
+
         if let bySide = typed.percentPriceBySide {
             var filter = SymbolFilter(filterType: "PERCENT_PRICE_BY_SIDE")
             filter.bidMultiplierUp = bySide.bidMultiplierUp
@@ -115,24 +120,29 @@ extension SymbolRules {
             filter.avgPriceMins = bySide.avgPriceMins
             filters.append(filter)
         }
+
         if let iceberg = typed.icebergParts {
             var filter = SymbolFilter(filterType: "ICEBERG_PARTS")
             filter.limit = iceberg.limit
             filters.append(filter)
         }
+
         if let maximum = typed.maxNumOrders {
             var filter = SymbolFilter(filterType: "MAX_NUM_ORDERS")
             filter.maxNumOrders = maximum.maxNumOrders
             filters.append(filter)
         }
+
         if let maximum = typed.maxNumAlgoOrders {
             var filter = SymbolFilter(filterType: "MAX_NUM_ALGO_ORDERS")
             filter.maxNumAlgoOrders = maximum.maxNumAlgoOrders
             filters.append(filter)
         }
+
         if typed.trailingDelta != nil {
             filters.append(SymbolFilter(filterType: "TRAILING_DELTA"))
         }
+
         self.init(
             symbol: info.symbol,
             status: info.status,

@@ -6,7 +6,7 @@ import Foundation
 /// NOTIONAL, PERCENT_PRICE and PERCENT_PRICE_BY_SIDE, and the free balance.
 ///
 /// All arithmetic is `Decimal`. A value off a tick or step is rejected with the nearest valid values, unless
-/// the draft asks for rounding down; a rounded value is reported as an adjustment, never changed silently.
+/// the draft requests rounding down; a rounded value is reported as an adjustment, never changed silently.
 package enum OrderCheck {
     static let typesWithPrice: Set<String> = ["LIMIT", "LIMIT_MAKER", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"]
     static let typesWithStopPrice: Set<String> = ["STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"]
@@ -350,7 +350,7 @@ package enum OrderCheck {
         }
     }
 
-    /// The multiples of `step` just below and above a value (`lower` and `lower + step`) that the filter's
+    /// Returns the multiples of `step` just below and above a value (`lower` and `lower + step`) that the filter's
     /// bounds allow; a zero bound means no bound.
     static func validNeighbours(_ lower: Decimal, step: Decimal, minimum: Decimal?, maximum: Decimal?) -> [Decimal] {
         [lower, lower + step].filter { value in

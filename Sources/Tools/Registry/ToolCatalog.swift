@@ -3,7 +3,7 @@ import BinanceAPI
 /// The product's tools in their fixed order: the fifteen of the Python "Binance MCP Server" first, under the
 /// same names and parameter names, then the order path, further market data, and the session status.
 package enum ToolCatalog {
-    /// Every tool, each defined once, with handlers bound to `gateway`.
+    /// Returns every tool, each defined once, with handlers bound to `gateway`.
     package static func tools(gateway: ExchangeGateway) -> [Tool] {
         var tools = [
             MarketTools.tickerPrice(gateway),
