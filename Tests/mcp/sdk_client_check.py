@@ -25,9 +25,9 @@ from mcp.shared.exceptions import MCPError
 
 TOOL_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 HINTS = ("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint")
-# Tools whose result must be a success on the simulator; the others may report an error the
-# simulator cannot avoid (a futures or wallet endpoint it does not serve), as long as the error
-# object is well formed.
+# Tools whose result must be a success on the simulator. The others may report an error, such as
+# a futures or wallet endpoint the simulator does not serve, as long as the error object is well
+# formed.
 MUST_SUCCEED = {
     "get_ticker_price",
     "get_ticker",

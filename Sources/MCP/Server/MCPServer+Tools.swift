@@ -153,6 +153,8 @@ extension MCPServer {
                 logger.warning("A cancelled call had already changed the account", [
                     "mcp.request_id": id.description, "mcp.tool": tool.name,
                 ])
+                // A stateless request gets no message at all once cancelled, so only sessions hear of this.
+                guard !call.isStateless else { return nil }
                 sendLogMessage(.warning, .object([
                     "event": .string("cancelled_call_completed"),
                     "message": .string(
