@@ -50,6 +50,10 @@ do {
     fail("binance-shell: \(error.message)", status: 2)
 }
 
+for line in await reconcilePendingOrders(engine: wiring.engine, origin: startOrigin(options)) {
+    FileHandle.standardError.write(Data(("binance-shell: " + line + "\n").utf8))
+}
+
 if options.mode == .mcp {
     exit(await MCPEntryPoint.run(engine: wiring.engine, logger: logger))
 }

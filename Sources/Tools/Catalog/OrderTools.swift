@@ -129,9 +129,20 @@ enum OrderTools {
                 throw ToolError(binance: error, endpoint: .newOrder)
             }
         }
-        let payload = try ExchangeGateway.parse(response.body, from: .newOrder)
+        // A 2xx answer means the exchange accepted the order, so a body that cannot be read is reconciled
+        // like any other unknown outcome instead of being reported as a failure.
+        guard let payload = try? ExchangeGateway.parse(response.body, from: .newOrder),
+            let placed = try? OrderFields.mapOrder(payload)
+        else {
+            return try await reconcile(
+                prepared,
+                clientOrderID: clientOrderID,
+                reason: "the exchange accepted the order but its answer could not be read.",
+                gateway: gateway
+            )
+        }
         let fills = try DataShape.mapArray(payload["fills"] ?? .array([]), OrderFields.fill)
-        return ["placed": try OrderFields.mapOrder(payload), "fills": .array(fills)]
+        return ["placed": placed, "fills": .array(fills)]
     }
 
     static func reconcile(
