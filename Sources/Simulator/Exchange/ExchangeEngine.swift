@@ -77,7 +77,7 @@ final class ExchangeEngine: @unchecked Sendable {
         lock.withLock { ledger.balance(asset) }
     }
 
-    var openOrderCount: Int { lock.withLock { ledger.openOrders(symbol: nil).count } }
+    var openOrderCount: Int { lock.withLock { ledger.openOrderIds.values.reduce(0) { $0 + $1.count } } }
 
     // MARK: - Faults around processing
 
