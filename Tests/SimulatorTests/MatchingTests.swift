@@ -244,6 +244,8 @@ import TestSupport
         // 7,500 buys from 12 % below the price up to just below it, 2,500 sells above it.
         var placed = [(id: Int64, isBuy: Bool, price: Decimal)]()
         for index in 0..<10_000 {
+            // Placing orders is synchronous; yield now and then so other tests keep their threads.
+            if index % 200 == 0 { await Task.yield() }
             let isBuy = index < 7_500
             let offset = isBuy ? Decimal(index + 1) * current * Decimal(string: "0.000016")! : Decimal(index - 7_499) * current * Decimal(string: "0.00004")!
             let price = simFloor(isBuy ? current - offset : current + offset + tick, tick)
