@@ -192,7 +192,7 @@ enum AccountTools {
             dataSchema: DataShape.object(["order": OrderFields.orderSchema], required: ["order"]),
             annotations: .read,
             examples: ["get_order symbol=BTCUSDT order_id=12345"],
-            layout: TableLayout(rows: nil, columns: ["symbol"] + OrderFields.listColumns,
+            layout: TableLayout(rows: "order", columns: ["symbol"] + OrderFields.listColumns,
                                 decimalColumns: OrderFields.decimalColumns)
         ) { arguments, context throws(ToolError) in
             let gateway = gateway.bound(to: context.invocation)
@@ -259,7 +259,7 @@ enum AccountTools {
 
     // MARK: - Shared checks
 
-    /// Binance answers allOrders and myTrades only for ranges of at most 24 hours.
+    /// Rejects ranges over 24 hours, which Binance does not serve for allOrders and myTrades.
     static func checkDayRange(_ arguments: ToolArguments, tool: String) throws(ToolError) {
         guard let start = arguments.integer("start_time"), let end = arguments.integer("end_time") else { return }
         guard end - start <= 86_400_000 else {
