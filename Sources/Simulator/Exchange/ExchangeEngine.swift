@@ -171,6 +171,10 @@ final class ExchangeEngine: @unchecked Sendable {
             var context = RequestContext(time: time, headers: [:])
             let body = try endpoint.handler(self, parameters, &context)
             headers.merge(context.headers) { _, new in new }
+            if endpoint.freeWhenSuccessful {
+                let weight = endpoint.weight(parameters)
+                headers.merge(limiter.refund(family: endpoint.family, weight: weight, at: time)) { _, new in new }
+            }
             headers["content-type"] = "application/json;charset=UTF-8"
             return HTTPResponse(status: 200, headers: headers, body: Data(body))
         } catch {

@@ -308,6 +308,11 @@ struct ConnectionReader {
         let length = Int(headers["content-length"] ?? "0") ?? -1
         guard length >= 0, length <= Self.maxBodyBytes else { return .malformed("Invalid Content-Length.") }
         let bodyStart = headerEnd + 4
+        if length > 0, buffer.count < bodyStart + length, headers["expect"]?.lowercased() == "100-continue" {
+            // libcurl waits up to a second for this before sending a large body.
+            let interim = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+            _ = interim.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        }
         while buffer.count < bodyStart + length {
             guard fill() else { return .closed }
         }
