@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 @testable import Simulator
 
-/// Every simulator answer decodes into the project's own Binance models through `BinanceClient`.
+/// Every simulator response decodes into the project's own Binance models through `BinanceClient`.
 @Suite struct ClientCompatibilityTests {
     private func makeClient() throws -> (BinanceClient, SimulatedExchange) {
         let exchange = try SimulatedExchange(options: SimulatorOptions(databasePath: ":memory:"))

@@ -16,7 +16,7 @@ package struct SimulatorRateLimits: Sendable {
     package var walletAccountWeightPerMinute: Int
     /// `/fapi` request weight per minute.
     package var futuresWeightPerMinute: Int
-    /// Requests answered 429 in one window after which the client's IP is banned with 418.
+    /// Number of 429 responses in one minute after which the client's IP is banned with 418.
     package var rejectionsBeforeBan: Int
     /// Length of an IP ban, in seconds (Binance starts at 2 minutes).
     package var banSeconds: Int

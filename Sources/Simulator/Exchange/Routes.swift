@@ -1,7 +1,7 @@
 import BinanceAPI
 import Foundation
 
-/// One endpoint the simulator answers.
+/// One endpoint the simulator serves.
 struct SimRoute: Sendable {
     typealias Handler = @Sendable (ExchangeEngine, ReceivedParameters, inout RequestContext) throws(APIFailure) -> [UInt8]
 
