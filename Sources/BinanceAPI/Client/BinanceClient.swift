@@ -161,9 +161,11 @@ package actor BinanceClient {
             response = try await transport.send(request)
         } catch {
             logger.debug("Transport failed", ["http.path": endpoint.path, "error": "\(error)"])
+            // Transports may already name the request; name it once.
+            let prefix = "\(endpoint): "
             switch error {
-            case .notSent(let reason): throw .notSent("\(endpoint): \(reason)")
-            case .outcomeUnknown(let reason): throw .outcomeUnknown("\(endpoint): \(reason)")
+            case .notSent(let reason): throw .notSent(reason.hasPrefix(prefix) ? reason : prefix + reason)
+            case .outcomeUnknown(let reason): throw .outcomeUnknown(reason.hasPrefix(prefix) ? reason : prefix + reason)
             case .cancelled: throw .cancelled
             }
         }

@@ -38,7 +38,10 @@ package final class URLSessionTransport: HTTPTransport {
         var urlRequest = URLRequest(url: url)
         urlRequest.httpMethod = request.method.rawValue
         let deadline = min(request.timeout, overallDeadline)
-        urlRequest.timeoutInterval = Self.seconds(deadline)
+        // swift-corelibs-foundation truncates this to whole seconds, and a value under one second made
+        // requests time out at once (measured with Swift 6.3 on Linux), so it is at least 1 s here and
+        // `exchange` enforces the exact deadline.
+        urlRequest.timeoutInterval = max(1, Self.seconds(deadline).rounded(.up))
         for (name, value) in request.headers {
             urlRequest.setValue(value, forHTTPHeaderField: name)
         }
