@@ -4,7 +4,7 @@ import Testing
 
 /// The official MCP Python SDK as a client of `binance-shell --mcp`: `Tests/mcp/sdk_client_check.py`.
 @Suite struct MCPSDKClientTests {
-    @Test func officialPythonClientPassesItsChecks() throws {
+    @Test func officialPythonClientPassesItsChecks() async throws {
         let root = BinaryRunner.packageRoot
         let python = root.appendingPathComponent(".venv/bin/python").path
         guard FileManager.default.isExecutableFile(atPath: python) else {
@@ -12,19 +12,24 @@ import Testing
             return
         }
         let script = root.appendingPathComponent("Tests/mcp/sdk_client_check.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "--binary", try BinaryRunner.binaryPath()]
+        let binary = try BinaryRunner.binaryPath()
         var environment = ProcessInfo.processInfo.environment.filter { key, _ in !key.lowercased().hasSuffix("_proxy") }
         environment["no_proxy"] = "127.0.0.1,localhost"
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "sdk_client_check.py failed:\n\(text)")
+        let childEnvironment = environment
+        let (status, text) = try await runOffThePool {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: python)
+            process.arguments = [script, "--binary", binary]
+            process.environment = childEnvironment
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+        #expect(status == 0, "sdk_client_check.py failed:\n\(text)")
         #expect(text.contains("ok: every check passed"), "unexpected output:\n\(text)")
     }
 }

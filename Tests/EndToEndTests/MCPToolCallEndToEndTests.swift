@@ -4,35 +4,34 @@ import Testing
 import Tools
 
 /// `binance-shell --mcp` calling real tools on the simulated exchange, over raw pipes.
-@Suite struct MCPToolCallEndToEndTests {
+@Suite(.serialized) struct MCPToolCallEndToEndTests {
     let stdio = MCPStdioTests()
 
     /// Sends each line and waits for its reply before the next, so no call is still running at end of input.
-    func converse(_ lines: [String]) throws -> (messages: [JSONValue], status: Int32?) {
+    func converse(_ lines: [String]) async throws -> (messages: [JSONValue], status: Int32?) {
         let home = try BinaryRunner.temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
         let server = try MCPProcess(environment: BinaryRunner.cleanEnvironment(home: home))
-        var messages: [JSONValue] = []
-        for line in lines {
-            server.send(line)
-            guard try JSONValue.parse(Data(line.utf8))["id"] != nil else { continue }
-            var reply: JSONValue
-            repeat {
-                let text = try #require(try server.readLine(timeout: .seconds(60)), "stdout ended; stderr: \(server.stderr)")
-                reply = try JSONValue.parse(Data(text.utf8))
-                messages.append(reply)
-            } while reply["id"] == nil
+        let (texts, status) = try await runOffThePool {
+            var texts: [String] = []
+            for line in lines {
+                server.send(line)
+                guard line.contains(#""id":"#) else { continue }
+                while let text = try server.readLine(timeout: .seconds(120)) {
+                    texts.append(text)
+                    if text.contains(#""id":"#) { break }
+                }
+            }
+            server.closeInput()
+            let status = server.waitForExit(timeout: .seconds(30))
+            while let text = try server.readLine(timeout: .seconds(5)) { texts.append(text) }
+            return (texts, status)
         }
-        server.closeInput()
-        let status = server.waitForExit(timeout: .seconds(10))
-        while let text = try server.readLine(timeout: .seconds(5)) {
-            messages.append(try JSONValue.parse(Data(text.utf8)))
-        }
-        return (messages, status)
+        return (try texts.map { try JSONValue.parse(Data($0.utf8)) }, status)
     }
 
-    @Test func transcriptInitializeListCall() throws {
-        let (messages, status) = try converse([
+    @Test func transcriptInitializeListCall() async throws {
+        let (messages, status) = try await converse([
             MCPStdioTests.initialize,
             MCPStdioTests.initialized,
             #"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#,
@@ -62,9 +61,9 @@ import Tools
         #expect(try JSONValue.parse(Data(text.utf8)) == structured)
     }
 
-    @Test func discoverServesStatelessClients() throws {
+    @Test func discoverServesStatelessClients() async throws {
         let meta = #"{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}"#
-        let (messages, status) = try converse([
+        let (messages, status) = try await converse([
             #"{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{"_meta":\#(meta)}}"#,
             #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_status","_meta":\#(meta)}}"#,
         ])
