@@ -71,7 +71,9 @@ extension ToolEngine {
                 spotBaseURL: spot,
                 futuresBaseURL: futures,
                 credentials: credentials,
-                recvWindowMilliseconds: configuration.recvWindowMilliseconds
+                recvWindowMilliseconds: configuration.recvWindowMilliseconds,
+                // Processes sharing a home share a key, so each obeys a 429 pause or 418 ban any of them received.
+                sharedLimitStatePath: venue == .sim ? nil : configuration.home + "/rate-limit-state.json"
             ),
             transport: transport,
             logger: logger
