@@ -1,5 +1,9 @@
 import Foundation
 import MCP
+
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import Tools
 
@@ -7,7 +11,7 @@ import Tools
     @Test func readerDeliversLinesUntilEndOfInput() async throws {
         let pipe = Pipe()
         let reader = LineReader()
-        reader.start(fileDescriptor: pipe.fileHandleForReading.fileDescriptor, maximumLineLength: 8)
+        reader.start(fileDescriptor: Self.descriptorNeverClosed(pipe), maximumLineLength: 8)
         pipe.fileHandleForWriting.write(Data("one\ntwo\r\nmuch too long\nlast".utf8))
         try pipe.fileHandleForWriting.close()
 
@@ -24,12 +28,18 @@ import Tools
     @Test func stopEndsTheStreamWhileReadBlocks() async throws {
         let pipe = Pipe()
         let reader = LineReader()
-        reader.start(fileDescriptor: pipe.fileHandleForReading.fileDescriptor)
+        reader.start(fileDescriptor: Self.descriptorNeverClosed(pipe))
         reader.stop()
         var count = 0
         for await _ in reader.lines { count += 1 }
         #expect(count == 0)
         try pipe.fileHandleForWriting.close()
+    }
+
+    /// A duplicate of the pipe's read end that stays open, so a reader thread still blocked in `read` after the test
+    /// cannot read from another test's file that reuses the descriptor number.
+    static func descriptorNeverClosed(_ pipe: Pipe) -> Int32 {
+        dup(pipe.fileHandleForReading.fileDescriptor)
     }
 
     @Test func sinkWritesOneLinePerMessageInOrder() async throws {
