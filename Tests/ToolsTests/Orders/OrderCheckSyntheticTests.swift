@@ -124,6 +124,18 @@ struct OrderCheckSyntheticTests {
         #expect(parameters["timeInForce"] == "GTC")
     }
 
+    @Test func precisionLimitsDecimalsWithoutTickOrStep() {
+        var rules = Self.rules([])
+        rules.filters = []
+        rules.baseAssetPrecision = 4
+        rules.quoteAssetPrecision = 2
+        #expect(Self.message(Self.limit("1.2345", at: "100.25"), rules) == nil)
+        #expect(Self.message(Self.limit("1.23456", at: "100.25"), rules)
+            == "Invalid quantity '1.23456' for TESTUSDT: at most 4 decimal places are allowed for TEST.")
+        #expect(Self.message(Self.limit("1", at: "100.255"), rules)
+            == "Invalid price '100.255' for TESTUSDT: at most 2 decimal places are allowed for USDT.")
+    }
+
     @Test func haltedSymbolTakesNoOrders() {
         var rules = Self.rules([])
         rules.status = "HALT"
