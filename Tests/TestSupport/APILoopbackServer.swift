@@ -1,10 +1,10 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
-/// A minimal HTTP/1.1 server on 127.0.0.1 that answers with scripted raw bytes, for testing how
+/// A minimal HTTP/1.1 server on 127.0.0.1 that responds with scripted raw bytes, for testing how
 /// `URLSessionTransport` classifies slow, cut-short and refused exchanges. One thread per connection.
 ///
 /// `@unchecked Sendable`: the listening socket is immutable after `init`, and `received` is guarded by `lock`.
@@ -24,7 +24,7 @@ package final class APILoopbackServer: @unchecked Sendable {
             self.closesConnection = closesConnection
         }
 
-        /// A complete response with a correct `Content-Length`.
+        /// Builds a complete response with a correct `Content-Length`.
         package static func http(status: Int = 200, body: String, headers: [String: String] = [:]) -> Reply {
             var head = "HTTP/1.1 \(status) Status\r\nContent-Type: application/json\r\n"
             for (name, value) in headers { head += "\(name): \(value)\r\n" }
@@ -129,7 +129,9 @@ package final class APILoopbackServer: @unchecked Sendable {
             var headers: [String: String] = [:]
             for line in lines {
                 guard let colon = line.firstIndex(of: ":") else { continue }
-                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                    in: .whitespaces
+                )
             }
             let bodyLength = Int(headers["content-length"] ?? "0") ?? 0
             while buffer.count - headerEnd.upperBound < bodyLength {

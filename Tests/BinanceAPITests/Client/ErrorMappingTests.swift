@@ -99,7 +99,12 @@ import Testing
 
         let error = await catchError { _ = try await harness.client.send(.tickerPrice, as: TickerPrice.self) }
 
-        #expect(error == .decoding("Unexpected response from GET /api/v3/ticker/price: missing field 'price' at the top level."))
+        #expect(
+            error
+                == .decoding(
+                    "Unexpected response from GET /api/v3/ticker/price: missing field 'price' at the top level."
+                )
+        )
     }
 
     @Test(arguments: [-1013, -1021, -1022, -1100, -1102, -1111, -2010, -2011, -2014, -2015])

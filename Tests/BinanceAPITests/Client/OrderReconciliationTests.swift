@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct OrderReconciliationTests {
     static let parameters: RequestParameters = [
-        "symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC", "quantity": "0.001", "price": "50000",
+        "symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC", "quantity": "0.001",
+        "price": "50000",
     ]
 
     static func orderJSON(clientOrderID: String, status: String = "NEW") -> String {
@@ -18,16 +19,21 @@ import Testing
 
     @Test func generatedClientOrderIDHasPrefixAndValidShape() async throws {
         let harness = ClientHarness()
-        harness.transport.enqueue(.handle { request in
-            .json(Self.orderJSON(clientOrderID: request.sentValue("newClientOrderId") ?? ""))
-        })
+        harness.transport.enqueue(
+            .handle { request in
+                .json(Self.orderJSON(clientOrderID: request.sentValue("newClientOrderId") ?? ""))
+            }
+        )
 
         let placement = try await harness.client.placeOrder(Self.parameters)
 
         let sent = try #require(harness.transport.requests.first?.sentValue("newClientOrderId"))
         #expect(sent.hasPrefix("bst-"))
         #expect(ClientOrderID.isValid(sent))
-        #expect(placement == .placed(try JSONDecoder().decode(Order.self, from: Data(Self.orderJSON(clientOrderID: sent).utf8))))
+        #expect(
+            placement
+                == .placed(try JSONDecoder().decode(Order.self, from: Data(Self.orderJSON(clientOrderID: sent).utf8)))
+        )
     }
 
     @Test func generatedIDsDiffer() {
@@ -46,9 +52,12 @@ import Testing
 
         let error = await catchError { _ = try await harness.client.placeOrder(parameters) }
 
-        #expect(error == .invalidRequest(
-            "newClientOrderId '\(id)' is invalid: expected 1 to 36 characters from A-Z, a-z, 0-9, '-' and '_'."
-        ))
+        #expect(
+            error
+                == .invalidRequest(
+                    "newClientOrderId '\(id)' is invalid: expected 1 to 36 characters from A-Z, a-z, 0-9, '-' and '_'."
+                )
+        )
         #expect(harness.transport.requests.isEmpty)
     }
 
@@ -67,7 +76,11 @@ import Testing
         #expect(posts.count == 1)
         #expect(queries.count == 2)
         let clientOrderID = try #require(posts.first?.sentValue("newClientOrderId"))
-        #expect(queries.allSatisfy { $0.sentValue("origClientOrderId") == clientOrderID && $0.sentValue("symbol") == "BTCUSDT" })
+        #expect(
+            queries.allSatisfy {
+                $0.sentValue("origClientOrderId") == clientOrderID && $0.sentValue("symbol") == "BTCUSDT"
+            }
+        )
         guard case .placed(let order) = placement else {
             Issue.record("expected placed, got \(placement)")
             return
@@ -85,11 +98,14 @@ import Testing
 
         let placement = try await harness.client.placeOrder(parameters)
 
-        #expect(placement == .unknown(
-            clientOrderID: "mine-1",
-            reason: "POST /api/v3/order: HTTP 503; the exchange may have processed the request. "
-                + "The exchange does not know the order yet."
-        ))
+        #expect(
+            placement
+                == .unknown(
+                    clientOrderID: "mine-1",
+                    reason: "POST /api/v3/order: HTTP 503; the exchange may have processed the request. "
+                        + "The exchange does not know the order yet."
+                )
+        )
         #expect(harness.transport.requests.filter { $0.method == .post }.count == 1)
         #expect(harness.transport.requests.count == 5)
         #expect(harness.clock.sleeps.reduce(0, +) <= 5000)
@@ -99,7 +115,9 @@ import Testing
         let harness = ClientHarness()
         harness.transport.enqueue(
             .respond(.binanceError(-1007, "Timeout waiting for response from backend server.")),
-            .handle { request in .json(Self.orderJSON(clientOrderID: request.sentValue("origClientOrderId") ?? "", status: "FILLED")) }
+            .handle { request in
+                .json(Self.orderJSON(clientOrderID: request.sentValue("origClientOrderId") ?? "", status: "FILLED"))
+            }
         )
 
         let placement = try await harness.client.placeOrder(Self.parameters)
@@ -174,7 +192,9 @@ import Testing
             .respond(.binanceError(-2013, "Order does not exist.")),
         ])
 
-        let error = await catchError { _ = try await harness.client.cancelOrder(["symbol": "BTCUSDT", "orderId": "99"]) }
+        let error = await catchError {
+            _ = try await harness.client.cancelOrder(["symbol": "BTCUSDT", "orderId": "99"])
+        }
 
         #expect(error == .rejected(status: 400, code: -2011, message: "Unknown order sent."))
         #expect(harness.transport.requests.count == 2)

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Real HTTP over 127.0.0.1 through `URLSessionTransport`; libcurl must not go through a proxy.
@@ -135,7 +135,9 @@ import Glibc
             guard let signature = request.sentValue("signature"),
                 verifier.verify(payload: request.signedPayload, signature: signature),
                 received.headers["x-mbx-apikey"] == APITestSetup.apiKey
-            else { return .http(status: 400, body: #"{"code":-1022,"msg":"Signature for this request is not valid."}"#) }
+            else {
+                return .http(status: 400, body: #"{"code":-1022,"msg":"Signature for this request is not valid."}"#)
+            }
             return .http(body: #"{"symbol":"BTCUSDT","orderId":3,"clientOrderId":"a b","status":"NEW"}"#)
         }
         defer { server.stop() }
@@ -144,8 +146,14 @@ import Glibc
             transport: URLSessionTransport()
         )
 
-        let placement = try await client.placeOrder(["symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.5"])
-        let order = try await client.send(.queryOrder, ["symbol": "BTCUSDT", "origClientOrderId": "a b"], as: Order.self)
+        let placement = try await client.placeOrder([
+            "symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.5",
+        ])
+        let order = try await client.send(
+            .queryOrder,
+            ["symbol": "BTCUSDT", "origClientOrderId": "a b"],
+            as: Order.self
+        )
 
         guard case .placed(let placed) = placement else {
             Issue.record("expected placed, got \(placement)")
