@@ -133,7 +133,7 @@ struct FaultMatrixTests {
         FaultCase(name: "status 200 with invalid UTF-8", expectedOrders: 1, report: .placed,
                   onPlacement: Faults.processedBody(Data([0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D]))),
         FaultCase(name: "429 with Retry-After", expectedOrders: 0, report: .rejected(type: "rate_limit_exceeded"),
-                  onPlacement: Faults.pause(status: 429, seconds: 60), pauseSeconds: 60),
+                  onPlacement: Faults.pause(status: 429, seconds: 8), pauseSeconds: 8),
         FaultCase(name: "418 ban", expectedOrders: 0, report: .rejected(type: "rate_limit_exceeded"),
                   onPlacement: Faults.pause(status: 418, seconds: 120), pauseSeconds: 120),
         FaultCase(name: "exchange clock 2 s ahead", expectedOrders: 1, report: .placed,
@@ -234,8 +234,13 @@ struct FaultMatrixTests {
         let until = requests[paused].time + Int64(seconds) * 1000
         let during = requests[(paused + 1)...].filter { $0.time < until }
         #expect(during.isEmpty, "requests during the pause: \(during.map { "\($0.method) \($0.path)" })")
-        #expect(run.result(2).errorType == "rate_limit_exceeded")
+        // The next command either refuses at once or waits for the pause to end and finds no order.
+        let query = run.result(2)
+        #expect(query.errorType == "rate_limit_exceeded" || query.errorCode == -2013, "\(query.serialized())")
 
+        // A second process is started during the pause only for the two-minute ban; `LoadTests` checks a
+        // second process against a 429 pause.
+        guard seconds >= 60 else { return }
         let before = server.requests.count
         let second = try await ReliabilityHarness.runScript(
             ["get_order symbol=\(Self.symbol) client_order_id=any", "price \(Self.symbol)"],
