@@ -36,9 +36,10 @@ do {
 switch options.mode {
 case .serveSimulator(let host, let port):
     exit(await serveSimulator(host: host, port: port, configuration: configuration, logger: logger))
-case .verifyAudit:
-    // TODO: call the audit log verifier once the safety layer provides one.
-    fail("binance-shell: --verify-audit is not available in this build yet.", status: 2)
+case .verifyAudit(let path):
+    let verification = AuditLog.verify(path: path ?? configuration.home)
+    print(verification.summary)
+    exit(verification.isValid ? 0 : 1)
 default:
     break
 }
