@@ -15,8 +15,9 @@ package enum MCPEntryPoint {
 
     /// Serves JSON-RPC on stdin and stdout; returns the process exit status.
     ///
-    /// Returns 0 within about two seconds of end of input or SIGTERM: running calls are cancelled and no call
-    /// starts afterwards. Nothing but JSON-RPC messages is written to stdout; `logger` should write to stderr.
+    /// Returns 0 within about two seconds of end of input or SIGTERM. At end of input, read-only calls still running
+    /// get one second to send their results and every other call is cancelled; SIGTERM cancels every call at once.
+    /// No call starts afterwards and pending order confirmations are withdrawn. Nothing but JSON-RPC messages is written to stdout; `logger` should write to stderr.
     package static func run(engine: ToolEngine, logger: Logger) async -> Int32 {
         await run(engine: engine, logger: logger, version: defaultVersion)
     }
@@ -34,7 +35,10 @@ package enum MCPEntryPoint {
         let termination = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
         termination.setEventHandler {
             logger.info("SIGTERM received; stopping the MCP server")
-            reader.stop()
+            Task {
+                await server.beginTermination()
+                reader.stop()
+            }
         }
         termination.resume()
         defer { termination.cancel() }

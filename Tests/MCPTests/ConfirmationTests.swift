@@ -27,6 +27,18 @@ import Tools
         await harness.server.shutDown()
     }
 
+    @Test func formHasNoModeBefore20251125() async throws {
+        let harness = try MCPHarness()
+        try await harness.initialize(capabilities: #"{"elicitation":{}}"#, version: "2025-06-18")
+        await harness.send(
+            #"{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"place_fake_order","arguments":{"symbol":"BTCUSDT"}}}"#
+        )
+        let request = try await harness.sink.waitFor("elicitation") { $0["method"] == .string("elicitation/create") }
+        #expect(request["params"]?["mode"] == nil)
+        #expect(request["params"]?["requestedSchema"] != nil)
+        await harness.server.shutDown()
+    }
+
     @Test func acceptPlacesTheOrder() async throws {
         let harness = try MCPHarness()
         let request = try await startOrder(harness)

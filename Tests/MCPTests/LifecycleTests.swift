@@ -130,6 +130,43 @@ import Tools
         await harness.server.serve(stream)
         #expect(harness.sink.all.map { $0["id"] } == [.int(1)])
     }
+
+    @Test func endOfInputDrainsReadOnlyCalls() async throws {
+        let harness = try MCPHarness()
+        let (stream, continuation) = AsyncStream.makeStream(of: InputLine.self)
+        continuation.yield(.line(Data(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25"}}"#.utf8)))
+        continuation.yield(.line(Data(#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"report_progress"}}"#.utf8)))
+        continuation.finish()
+        await harness.server.serve(stream)
+        #expect(harness.sink.all.map { $0["id"] } == [.int(1), .int(2)])
+    }
+
+    @Test func endOfInputWithdrawsPendingConfirmation() async throws {
+        let harness = try MCPHarness()
+        let (stream, continuation) = AsyncStream.makeStream(of: InputLine.self)
+        let initialize = #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{"elicitation":{}}}}"#
+        continuation.yield(.line(Data(initialize.utf8)))
+        continuation.yield(.line(Data(
+            #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"place_fake_order","arguments":{"symbol":"BTCUSDT"}}}"#.utf8
+        )))
+        let serving = Task { await harness.server.serve(stream) }
+        _ = try await harness.sink.waitFor("elicitation") { $0["method"] == .string("elicitation/create") }
+        continuation.finish()
+        await serving.value
+        #expect(harness.recorder.orders.isEmpty)
+        #expect(!harness.sink.all.contains { $0["id"] == .int(2) })
+    }
+
+    @Test func terminationCancelsReadOnlyCallsToo() async throws {
+        let harness = try MCPHarness()
+        let (stream, continuation) = AsyncStream.makeStream(of: InputLine.self)
+        continuation.yield(.line(Data(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25"}}"#.utf8)))
+        continuation.yield(.line(Data(#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"report_progress"}}"#.utf8)))
+        await harness.server.beginTermination()
+        continuation.finish()
+        await harness.server.serve(stream)
+        #expect(harness.sink.all.map { $0["id"] } == [.int(1)])
+    }
 }
 
 @Suite struct SessionStateTests {

@@ -12,7 +12,8 @@ struct MCPHarness {
     init(pageSize: Int = 100) throws {
         var options = MCPServerOptions(version: "9.9.9-test")
         options.toolsPageSize = pageSize
-        options.shutdownGracePeriod = .milliseconds(500)
+        options.drainPeriod = .seconds(5)
+        options.cancellationGracePeriod = .milliseconds(300)
         server = MCPServer(engine: try MCPFakeTools.engine(recorder: recorder), output: sink, options: options)
     }
 

@@ -51,7 +51,7 @@ import Tools
         #expect(first["tools"]?.arrayValue?.count == 3)
         let cursor = try #require(first["nextCursor"]?.stringValue)
         let second = try #require(try await harness.request(2, "tools/list", #"{"cursor":"\#(cursor)"}"#)["result"])
-        #expect(second["tools"]?.arrayValue?.map { $0["name"]?.stringValue ?? "" } == ["place_fake_order"])
+        #expect(second["tools"]?.arrayValue?.map { $0["name"]?.stringValue ?? "" } == Array(MCPFakeTools.names.dropFirst(3)))
         #expect(second["nextCursor"] == nil)
     }
 
@@ -130,6 +130,20 @@ import Tools
         let reuse = try await harness.sink.response(id: .int(5))
         #expect(reuse["result"]?["structuredContent"]?["data"]?["symbol"] == .string("BNBUSDT"))
         #expect(harness.sink.all.filter { $0["id"] == .int(5) }.count == 1)
+    }
+
+    @Test func cancelledCallThatChangedStateIsLogged() async throws {
+        let harness = try MCPHarness()
+        try await harness.initialize()
+        try await harness.request(1, "logging/setLevel", #"{"level":"warning"}"#)
+        await harness.send(#"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"send_regardless"}}"#)
+        await harness.send(#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":4}}"#)
+        let log = try await harness.sink.waitFor("warning") { $0["method"] == .string("notifications/message") }
+        #expect(log["params"]?["level"] == .string("warning"))
+        #expect(log["params"]?["data"]?["event"] == .string("cancelled_call_completed"))
+        #expect(log["params"]?["data"]?["requestId"] == .int(4))
+        #expect(harness.recorder.orders == ["SENT"])
+        #expect(!harness.sink.all.contains { $0["id"] == .int(4) })
     }
 
     @Test func progressNotificationsPrecedeTheResult() async throws {

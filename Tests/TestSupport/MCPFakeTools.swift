@@ -5,10 +5,11 @@ import Tools
 /// A small tool engine for MCP tests: a few fake tools and a transport that never answers.
 package enum MCPFakeTools {
     /// Names of the fake tools, in catalogue order.
-    package static let names = ["echo_price", "slow_wait", "report_progress", "place_fake_order"]
+    package static let names = ["echo_price", "slow_wait", "report_progress", "place_fake_order", "send_regardless"]
 
-    /// Builds an engine whose tools are `echo_price` (read-only), `slow_wait` (runs until cancelled),
-    /// `report_progress` (two progress messages) and `place_fake_order` (asks the confirmer).
+    /// Builds an engine whose tools are `echo_price` (read-only), `slow_wait` (not read-only, runs until cancelled),
+    /// `report_progress` (two progress messages), `place_fake_order` (asks the confirmer) and `send_regardless`
+    /// (changes state and ignores cancellation, like an order already on its way to the exchange).
     package static func engine(recorder: OrderRecorder = OrderRecorder()) throws -> ToolEngine {
         let configuration = try Configuration.load(
             environment: ["BINANCE_SHELL_HOME": FileManager.default.temporaryDirectory.path],
@@ -19,7 +20,7 @@ package enum MCPFakeTools {
             transport: UnreachableTransport()
         )
         let services = ToolServices(configuration: configuration, venue: .sim, client: client)
-        return ToolEngine(tools: [echoPrice, slowWait, reportProgress, placeFakeOrder(recorder: recorder)], services: services)
+        return ToolEngine(tools: [echoPrice, slowWait, reportProgress, placeFakeOrder(recorder: recorder), sendRegardless(recorder: recorder)], services: services)
     }
 
     static let priceSchema: JSONValue = .object([
@@ -54,7 +55,7 @@ package enum MCPFakeTools {
         group: .session,
         parameters: [],
         dataSchema: .object(["type": .string("object")]),
-        annotations: .local,
+        annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: true, openWorld: false),
         examples: []
     ) { (_, _) async throws(ToolError) -> JSONValue in
         try? await Task.sleep(for: .seconds(60))
@@ -106,6 +107,27 @@ package enum MCPFakeTools {
             case .unavailable(let reason):
                 throw ToolError(.confirmationRequired, reason)
             }
+        }
+    }
+}
+
+extension MCPFakeTools {
+    static func sendRegardless(recorder: OrderRecorder) -> Tool {
+        Tool(
+            name: "send_regardless",
+            title: "Send regardless",
+            summary: "Records an order after 200 ms, even when the call is cancelled meanwhile.",
+            group: .trading,
+            parameters: [],
+            dataSchema: .object(["type": .string("object")]),
+            annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: false),
+            examples: []
+        ) { (_, _) async throws(ToolError) -> JSONValue in
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { continuation.resume() }
+            }
+            recorder.record("SENT")
+            return .object(["placed": .bool(true)])
         }
     }
 }

@@ -1,68 +1,231 @@
 import Foundation
 
-/// Sends Binance REST requests through an `HTTPTransport`: encoding, signing with server-adjusted time, and
-/// mapping of responses to `BinanceError`.
+/// Sends Binance REST requests through an `HTTPTransport`: encoding, signing with server-adjusted time, rate
+/// limits, retries, and mapping of responses to `BinanceError`.
 ///
 /// The same client talks to Binance, its testnet and the simulator; it cannot tell them apart.
 package actor BinanceClient {
     package let configuration: ClientConfiguration
-    private let transport: any HTTPTransport
-    private let logger: Logger
+    let transport: any HTTPTransport
+    let logger: Logger
+    let clock: ClientClock
     /// Server time minus local time, in milliseconds, measured with `GET /api/v3/time`.
     private var clockOffsetMilliseconds: Int64 = 0
+    private var isClockSynchronized = false
+    /// Rate-limit state per group of hosts that share limits: `spot` (api and sapi) and `futures`.
+    private var limiters: [String: RateLimiterState] = [
+        "spot": RateLimiterState(windows: LimitWindow.spotDefaults),
+        "futures": RateLimiterState(windows: LimitWindow.futuresDefaults),
+    ]
+    private let sharedLimits: SharedLimitFile?
 
-    package init(configuration: ClientConfiguration, transport: any HTTPTransport, logger: Logger = .disabled) {
+    package init(
+        configuration: ClientConfiguration,
+        transport: any HTTPTransport,
+        logger: Logger = .disabled,
+        clock: ClientClock = .system
+    ) {
         self.configuration = configuration
         self.transport = transport
         self.logger = logger
+        self.clock = clock
+        sharedLimits = configuration.sharedLimitStatePath.map(SharedLimitFile.init(path:))
     }
 
     /// The measured offset of the exchange's clock from the local clock, in milliseconds.
     package var clockOffset: Int64 { clockOffsetMilliseconds }
 
+    // MARK: - Sending
+
     /// Sends one request and returns the 2xx response.
     ///
-    /// Signed endpoints get `timestamp` and `recvWindow` appended, then `signature` last.
-    /// - Throws: `BinanceError` for every non-2xx answer and transport failure.
-    package func send(_ endpoint: Endpoint, _ parameters: RequestParameters = RequestParameters()) async throws(BinanceError)
-        -> HTTPResponse
-    {
+    /// Signed endpoints get `recvWindow` and `timestamp` appended, then `signature` last. A signed request
+    /// rejected with -1021 (timestamp outside the receive window) is sent once more after re-measuring the
+    /// clock, with a fresh timestamp and otherwise identical parameters. Reads (GET) are retried up to
+    /// `maximumReadRetries` times after an unknown outcome; nothing else is repeated.
+    /// - Parameters:
+    ///   - waitPolicy: what to do when a rate limit would be exceeded or the server asked for a pause.
+    ///   - progress: receives a line whenever the request waits for a limit.
+    /// - Throws: `BinanceError` for every non-2xx response, transport failure and rate-limit refusal.
+    package func send(
+        _ endpoint: Endpoint,
+        _ parameters: RequestParameters = RequestParameters(),
+        waitPolicy: LimitWaitPolicy = .failFast,
+        progress: (@Sendable (String) -> Void)? = nil
+    ) async throws(BinanceError) -> HTTPResponse {
+        var readRetries = 0
+        var hasResynchronized = false
+        while true {
+            do {
+                return try await sendOnce(endpoint, parameters, waitPolicy: waitPolicy, progress: progress)
+            } catch {
+                if case .rejected(_, -1021, _) = error, endpoint.security == .signed, !hasResynchronized {
+                    hasResynchronized = true
+                    logger.debug("Re-measuring the clock after -1021", ["http.path": endpoint.path])
+                    try await synchronizeClock(waitPolicy: waitPolicy, progress: progress)
+                    continue
+                }
+                if case .outcomeUnknown = error, endpoint.isRetryableRead,
+                    readRetries < configuration.maximumReadRetries
+                {
+                    readRetries += 1
+                    logger.debug(
+                        "Retrying a read after an unknown outcome",
+                        ["http.path": endpoint.path, "retry": String(readRetries)]
+                    )
+                    try await pause(milliseconds: Self.backoffMilliseconds(retry: readRetries))
+                    continue
+                }
+                throw error
+            }
+        }
+    }
+
+    /// Sends one request and decodes its JSON body.
+    ///
+    /// A 2xx body that is not JSON at all (cut short, or an HTML error page) is an unknown outcome; JSON of
+    /// the wrong shape is `BinanceError.decoding`. Decoding exchangeInfo also adopts its rate limits.
+    package func send<Response: Decodable>(
+        _ endpoint: Endpoint,
+        _ parameters: RequestParameters = RequestParameters(),
+        as type: Response.Type,
+        waitPolicy: LimitWaitPolicy = .failFast,
+        progress: (@Sendable (String) -> Void)? = nil
+    ) async throws(BinanceError) -> Response {
+        let response = try await send(endpoint, parameters, waitPolicy: waitPolicy, progress: progress)
+        let value: Response = try Self.decode(Response.self, from: response.body, endpoint: endpoint)
+        if let info = value as? ExchangeInfo, endpoint == .exchangeInfo {
+            adoptLimits(info.rateLimits, group: "spot")
+        }
+        return value
+    }
+
+    /// Measures the clock offset with `GET /api/v3/time`, taking the middle of the round trip as the moment
+    /// the server read its clock.
+    package func synchronizeClock() async throws(BinanceError) {
+        try await synchronizeClock(waitPolicy: .failFast, progress: nil)
+    }
+
+    func synchronizeClock(
+        waitPolicy: LimitWaitPolicy,
+        progress: (@Sendable (String) -> Void)?
+    ) async throws(BinanceError) {
+        let sent = clock.now()
+        let time = try await send(.time, as: ServerTime.self, waitPolicy: waitPolicy, progress: progress)
+        let received = clock.now()
+        clockOffsetMilliseconds = time.serverTime - (sent + received) / 2
+        isClockSynchronized = true
+        logger.debug("Measured the exchange clock", ["clock.offset_ms": String(clockOffsetMilliseconds)])
+    }
+
+    /// Replaces the limits of a host group with the ones an exchangeInfo response reports.
+    package func adoptLimits(_ rules: [RateLimitRule], group: String = "spot") {
+        limiters[group, default: RateLimiterState()].configure(rules.compactMap(LimitWindow.init))
+    }
+
+    /// Returns a snapshot of clock offset, limits and server pauses for `get_status`.
+    package func status() -> ClientStatus {
+        let now = clock.now()
+        mergeSharedLimits(group: "spot")
+        let state = limiters["spot"] ?? RateLimiterState()
+        let usage = state.usage(now: now)
+        let weight =
+            usage.first { $0.window.kind == .requestWeight && $0.window.intervalMilliseconds == 60_000 }
+            ?? usage.first { $0.window.kind == .requestWeight }
+        return ClientStatus(
+            clockOffsetMilliseconds: clockOffsetMilliseconds,
+            isClockSynchronized: isClockSynchronized,
+            weightUsed: weight?.used ?? 0,
+            weightLimit: weight?.window.limit ?? 0,
+            limits: usage,
+            hasExchangeLimits: state.hasExchangeLimits,
+            bannedUntil: state.bannedUntil.flatMap { $0 > now ? Self.date(milliseconds: $0) : nil },
+            pausedUntil: state.retryAfterUntil.flatMap { $0 > now ? Self.date(milliseconds: $0) : nil }
+        )
+    }
+
+    // MARK: - One attempt
+
+    private func sendOnce(
+        _ endpoint: Endpoint,
+        _ parameters: RequestParameters,
+        waitPolicy: LimitWaitPolicy,
+        progress: (@Sendable (String) -> Void)?
+    ) async throws(BinanceError) -> HTTPResponse {
+        let group = Self.limitGroup(endpoint.market)
+        let cost = endpoint.cost(for: parameters)
+        try await admit(endpoint, cost: cost, group: group, waitPolicy: waitPolicy, progress: progress)
+
         let request = try buildRequest(endpoint, parameters)
         let response: HTTPResponse
         do {
             response = try await transport.send(request)
         } catch {
+            logger.debug("Transport failed", ["http.path": endpoint.path, "error": "\(error)"])
+            // Transports may already name the request; name it once.
+            let prefix = "\(endpoint): "
             switch error {
-            case .notSent(let reason): throw .notSent(reason)
-            case .outcomeUnknown(let reason): throw .outcomeUnknown(reason)
+            case .notSent(let reason): throw .notSent(reason.hasPrefix(prefix) ? reason : prefix + reason)
+            case .outcomeUnknown(let reason): throw .outcomeUnknown(reason.hasPrefix(prefix) ? reason : prefix + reason)
             case .cancelled: throw .cancelled
             }
         }
-        try Self.check(response, endpoint: endpoint)
+
+        let now = clock.now()
+        limiters[group]?.observe(ServerUsage(headers: response.headers), now: now)
+        logger.debug("Response", ["http.path": endpoint.path, "http.status": String(response.status)])
+        do {
+            try check(response, endpoint: endpoint, group: group, now: now)
+        } catch {
+            limiters[group]?.complete(cost, succeeded: false, now: now)
+            throw error
+        }
+        limiters[group]?.complete(cost, succeeded: true, now: now)
         return response
     }
 
-    /// Sends one request and decodes its JSON body.
-    package func send<Response: Decodable>(
+    /// Waits for, or refuses, a request that the rate limits do not allow now; counts it once allowed.
+    private func admit(
         _ endpoint: Endpoint,
-        _ parameters: RequestParameters = RequestParameters(),
-        as type: Response.Type
-    ) async throws(BinanceError) -> Response {
-        let response = try await send(endpoint, parameters)
-        do {
-            return try JSONDecoder().decode(Response.self, from: response.body)
-        } catch {
-            throw .decoding("Unexpected response from \(endpoint): \(error)")
+        cost: RequestCost,
+        group: String,
+        waitPolicy: LimitWaitPolicy,
+        progress: (@Sendable (String) -> Void)?
+    ) async throws(BinanceError) {
+        let started = clock.now()
+        while true {
+            mergeSharedLimits(group: group)
+            let now = clock.now()
+            let decision = limiters[group, default: RateLimiterState()].reserve(cost, now: now)
+            switch decision {
+            case .proceed:
+                return
+            case .banned(let until):
+                throw .banned(until: Self.date(milliseconds: until))
+            case .wait(let until, let kind):
+                let waitMilliseconds = until - now
+                let seconds = Int((waitMilliseconds + 999) / 1000)
+                let reason = Self.describe(kind)
+                guard case .wait(let maximumSeconds) = waitPolicy,
+                    until - started <= Int64(maximumSeconds) * 1000
+                else {
+                    throw .rateLimited(
+                        retryAfterSeconds: seconds,
+                        message: "\(endpoint) would exceed \(reason); retry in \(seconds) s."
+                    )
+                }
+                progress?("Waiting \(seconds) s for \(reason) before \(endpoint).")
+                try await pause(milliseconds: waitMilliseconds)
+            }
         }
     }
 
-    /// Measures the clock offset with `GET /api/v3/time`.
-    package func synchronizeClock() async throws(BinanceError) {
-        struct ServerTime: Decodable { let serverTime: Int64 }
-        let sent = Self.nowMilliseconds()
-        let time = try await send(.time, as: ServerTime.self)
-        let received = Self.nowMilliseconds()
-        clockOffsetMilliseconds = time.serverTime - (sent + received) / 2
+    private func pause(milliseconds: Int64) async throws(BinanceError) {
+        do {
+            try await clock.sleep(milliseconds)
+        } catch {
+            throw .cancelled
+        }
     }
 
     // MARK: - Building requests
@@ -77,11 +240,13 @@ package actor BinanceClient {
             guard let credentials = configuration.credentials else {
                 throw .invalidRequest("Endpoint \(endpoint) needs an API key; none is configured.")
             }
+            parameters.set("signature", nil)
             parameters.set("recvWindow", String(configuration.recvWindowMilliseconds))
-            parameters.set("timestamp", String(Self.nowMilliseconds() + clockOffsetMilliseconds))
-            let payload = Array(parameters.encoded.utf8)
-            let signature = try credentials.signer.signature(for: payload)
-            parameters.set("signature", signature)
+            parameters.set("timestamp", String(clock.now() + clockOffsetMilliseconds))
+            // The signature covers exactly the encoded text that is sent, and goes after it.
+            let payload = parameters.encoded
+            let signature = try credentials.signer.signature(for: Array(payload.utf8))
+            parameters = RequestParameters(parameters.pairs.map { ($0.name, $0.value) } + [("signature", signature)])
             headers["X-MBX-APIKEY"] = credentials.apiKey.textForRedaction
         }
 
@@ -92,46 +257,154 @@ package actor BinanceClient {
             headers: headers,
             timeout: configuration.requestTimeout
         )
-        // All parameters go in the query string, so the signed bytes are exactly the bytes sent.
-        request.query = parameters.encoded
+        // POST parameters travel as a form body and all others in the query string. Either way the signed
+        // text is everything that is sent, so query plus body equals the signature payload.
+        if endpoint.method == .post {
+            request.body = Data(parameters.encoded.utf8)
+            request.headers["Content-Type"] = "application/x-www-form-urlencoded"
+        } else {
+            request.query = parameters.encoded
+        }
         return request
     }
 
     // MARK: - Responses
 
-    static func check(_ response: HTTPResponse, endpoint: Endpoint) throws(BinanceError) {
+    /// Maps a response to success or a `BinanceError`, recording server pauses and bans on the way.
+    private func check(_ response: HTTPResponse, endpoint: Endpoint, group: String, now: Int64) throws(BinanceError) {
+        let body = Self.errorBody(response)
         switch response.status {
         case 200..<300:
-            return
-        case 418:
-            let seconds = Int(response.header("Retry-After") ?? "") ?? 120
-            throw .banned(until: Date().addingTimeInterval(TimeInterval(seconds)))
-        case 429:
-            let seconds = Int(response.header("Retry-After") ?? "") ?? 60
-            throw .rateLimited(retryAfterSeconds: seconds, message: errorBody(response)?.msg ?? "Too many requests.")
-        case 500...:
-            throw .outcomeUnknown("HTTP \(response.status) from \(endpoint)")
-        default:
-            if let body = errorBody(response) {
-                if body.code == -1006 || body.code == -1007 {
-                    throw .outcomeUnknown("Binance error \(body.code): \(body.msg)")
-                }
-                throw .rejected(status: response.status, code: body.code, message: body.msg)
+            guard Self.looksLikeCompleteJSON(response.body) else {
+                throw .outcomeUnknown("\(endpoint): the response body is cut short or not JSON.")
             }
-            throw .rejected(status: response.status, code: 0, message: "HTTP \(response.status) from \(endpoint)")
+        case 418:
+            let until = Self.banEnd(response, body: body, now: now)
+            limiters[group, default: RateLimiterState()].ban(until: until)
+            sharedLimits?.record(SharedLimitFile.Entry(bannedUntil: until), group: group)
+            throw .banned(until: Self.date(milliseconds: until))
+        case 429:
+            let seconds = Self.retryAfterSeconds(response) ?? 60
+            let until = now + Int64(seconds) * 1000
+            limiters[group, default: RateLimiterState()].pause(until: until)
+            sharedLimits?.record(SharedLimitFile.Entry(retryAfterUntil: until), group: group)
+            let message = body.map { "Binance error \($0.code): \($0.msg)" } ?? "HTTP 429 Too Many Requests."
+            throw .rateLimited(retryAfterSeconds: seconds, message: message)
+        case 500...:
+            let detail = body.map { " (Binance error \($0.code): \($0.msg))" } ?? ""
+            throw .outcomeUnknown(
+                "\(endpoint): HTTP \(response.status)\(detail); the exchange may have processed the request."
+            )
+        default:
+            guard let body else {
+                let reason = response.status == 403 ? " (blocked by the exchange's web application firewall)" : ""
+                throw .rejected(status: response.status, code: 0, message: "HTTP \(response.status)\(reason).")
+            }
+            if body.code == -1006 || body.code == -1007 {
+                throw .outcomeUnknown(
+                    "\(endpoint): Binance error \(body.code): \(body.msg) The order status is unknown until queried."
+                )
+            }
+            throw .rejected(status: response.status, code: body.code, message: body.msg)
         }
     }
 
-    struct ErrorBody: Decodable {
-        let code: Int
-        let msg: String
+    static func decode<Response: Decodable>(
+        _ type: Response.Type,
+        from body: Data,
+        endpoint: Endpoint
+    ) throws(BinanceError) -> Response {
+        do {
+            return try JSONDecoder().decode(Response.self, from: body)
+        } catch {
+            guard (try? JSONSerialization.jsonObject(with: body, options: .fragmentsAllowed)) != nil else {
+                throw .outcomeUnknown("\(endpoint): the response body is cut short or not JSON.")
+            }
+            throw .decoding("Unexpected response from \(endpoint): \(Self.describe(error))")
+        }
     }
 
-    static func errorBody(_ response: HTTPResponse) -> ErrorBody? {
-        try? JSONDecoder().decode(ErrorBody.self, from: response.body)
+    static func errorBody(_ response: HTTPResponse) -> ErrorResponse? {
+        try? JSONDecoder().decode(ErrorResponse.self, from: response.body)
     }
 
-    static func nowMilliseconds() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1000).rounded())
+    /// Checks cheaply that a body is complete: Binance always responds with an object or array, so a body
+    /// that does not end with the matching bracket was cut short.
+    static func looksLikeCompleteJSON(_ body: Data) -> Bool {
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        guard let first = body.first(where: { !isSpace($0) }), let last = body.last(where: { !isSpace($0) }) else {
+            return false
+        }
+        return (first == UInt8(ascii: "{") && last == UInt8(ascii: "}"))
+            || (first == UInt8(ascii: "[") && last == UInt8(ascii: "]"))
     }
+
+    static func retryAfterSeconds(_ response: HTTPResponse) -> Int? {
+        guard let text = response.header("Retry-After"), let seconds = Int(text.trimmingCharacters(in: .whitespaces)),
+            seconds >= 0
+        else { return nil }
+        return seconds
+    }
+
+    /// Returns the end of a ban: `Retry-After` if present, else the time in Binance's message ("IP banned until
+    /// 1700000000000."), else two minutes, the shortest ban Binance gives.
+    static func banEnd(_ response: HTTPResponse, body: ErrorResponse?, now: Int64) -> Int64 {
+        if let seconds = retryAfterSeconds(response) { return now + Int64(seconds) * 1000 }
+        if let message = body?.msg, let range = message.range(of: "banned until ") {
+            let digits = message[range.upperBound...].prefix { $0.isASCII && $0.isNumber }
+            if let until = Int64(digits), until > now { return until }
+        }
+        return now + 120_000
+    }
+
+    // MARK: - Helpers
+
+    private func mergeSharedLimits(group: String) {
+        guard let entry = sharedLimits?.read()[group] else { return }
+        if let until = entry.bannedUntil { limiters[group, default: RateLimiterState()].ban(until: until) }
+        if let until = entry.retryAfterUntil { limiters[group, default: RateLimiterState()].pause(until: until) }
+    }
+
+    static func limitGroup(_ market: Market) -> String {
+        market == .futures ? "futures" : "spot"
+    }
+
+    static func backoffMilliseconds(retry: Int) -> Int64 {
+        200 << Int64(min(retry - 1, 5))
+    }
+
+    static func date(milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000)
+    }
+
+    private static func describe(_ kind: RateLimitKind?) -> String {
+        switch kind {
+        case .requestWeight: "the request-weight limit"
+        case .orders: "the order-count limit"
+        case .rawRequests: "the raw-request limit"
+        case nil: "the pause the exchange requested (HTTP 429)"
+        }
+    }
+
+    /// Describes a decoding error by its coding path, without quoting the body.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        func path(_ context: DecodingError.Context) -> String {
+            let text = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            return text.isEmpty ? "the top level" : "'\(text)'"
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "missing field '\(key.stringValue)' at \(path(context))."
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "invalid value at \(path(context)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
+
+extension Endpoint {
+    /// True for requests that only read state and may be repeated after an unknown outcome.
+    var isRetryableRead: Bool { method == .get && effect == .read }
 }

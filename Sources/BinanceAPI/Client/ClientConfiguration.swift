@@ -12,6 +12,11 @@ package struct ClientConfiguration: Sendable {
     package var requestTimeout: Duration
     /// Prefix of generated client order ids, which tells the way in (`bsh` for the shell, `bsm` for MCP).
     package var clientOrderIDPrefix: String
+    /// Path of a file shared by processes using the same key. It records server pauses (HTTP 429) and bans
+    /// (HTTP 418) so that every process obeys them. Nil keeps them in this process only.
+    package var sharedLimitStatePath: String?
+    /// How many times a read (GET) is retried after an unknown outcome, with doubling backoff.
+    package var maximumReadRetries: Int
 
     package init(
         spotBaseURL: String,
@@ -19,7 +24,9 @@ package struct ClientConfiguration: Sendable {
         credentials: Credentials?,
         recvWindowMilliseconds: Int = 5000,
         requestTimeout: Duration = .seconds(10),
-        clientOrderIDPrefix: String = "bsh"
+        clientOrderIDPrefix: String = "bsh",
+        sharedLimitStatePath: String? = nil,
+        maximumReadRetries: Int = 3
     ) {
         self.spotBaseURL = spotBaseURL
         self.futuresBaseURL = futuresBaseURL
@@ -27,6 +34,8 @@ package struct ClientConfiguration: Sendable {
         self.recvWindowMilliseconds = recvWindowMilliseconds
         self.requestTimeout = requestTimeout
         self.clientOrderIDPrefix = clientOrderIDPrefix
+        self.sharedLimitStatePath = sharedLimitStatePath
+        self.maximumReadRetries = maximumReadRetries
     }
 
     /// Returns the base URL that serves `market`.

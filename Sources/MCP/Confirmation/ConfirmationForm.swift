@@ -4,9 +4,20 @@ import Tools
 package enum ConfirmationForm {
     package static let fieldName = "confirm"
 
-    package static func elicitationParams(for request: ConfirmationRequest, venue: Venue) -> JSONValue {
-        .object([
-            "mode": .string("form"),
+    /// Builds the `elicitation/create` params. `mode` exists from revision 2025-11-25 on, so older sessions get
+    /// the form without it.
+    package static func elicitationParams(
+        for request: ConfirmationRequest,
+        venue: Venue,
+        includesMode: Bool = true
+    ) -> JSONValue {
+        var params = fields(for: request, venue: venue)
+        if includesMode { params["mode"] = .string("form") }
+        return .object(params)
+    }
+
+    private static func fields(for request: ConfirmationRequest, venue: Venue) -> [String: JSONValue] {
+        [
             "message": .string("Confirm this order on venue '\(venue.rawValue)':\n\(request.summary)"),
             "requestedSchema": .object([
                 "type": .string("object"),
@@ -20,7 +31,7 @@ package enum ConfirmationForm {
                 ]),
                 "required": .array([.string(fieldName)]),
             ]),
-        ])
+        ]
     }
 
     /// Reads an `ElicitResult`: accept with `confirm: true` accepts; accept without it, and decline, decline.

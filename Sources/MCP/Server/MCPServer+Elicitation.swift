@@ -15,7 +15,11 @@ extension MCPServer {
         guard !isShuttingDown, let call = calls[callID], !call.isCancelled else { return .cancelled }
         let outgoingID = RequestID.string("binance-shell-\(nextOutgoingNumber)")
         nextOutgoingNumber += 1
-        let params = ConfirmationForm.elicitationParams(for: request, venue: engine.services.venue)
+        let params = ConfirmationForm.elicitationParams(
+            for: request,
+            venue: engine.services.venue,
+            includesMode: (session.revision ?? ProtocolRevision.latestHandshake) >= "2025-11-25"
+        )
         let timeout = options.confirmationTimeout
 
         let reply = await withTaskCancellationHandler {

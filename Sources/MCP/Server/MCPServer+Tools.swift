@@ -78,7 +78,7 @@ extension MCPServer {
         let confirmer: any OrderConfirmer
         let statelessConfirmer: StatelessConfirmer?
         let revision: String
-        var call = Call(toolName: name, progressToken: progressToken, isStateless: false)
+        var call = Call(toolName: name, isReadOnly: tool.annotations.readOnly, progressToken: progressToken, isStateless: false)
         switch mode {
         case .session:
             revision = session.revision ?? ProtocolRevision.latestHandshake
@@ -153,6 +153,8 @@ extension MCPServer {
                 logger.warning("A cancelled call had already changed the account", [
                     "mcp.request_id": id.description, "mcp.tool": tool.name,
                 ])
+                // A stateless request gets no message at all once cancelled, so only sessions hear of this.
+                guard !call.isStateless else { return nil }
                 sendLogMessage(.warning, .object([
                     "event": .string("cancelled_call_completed"),
                     "message": .string(

@@ -4,10 +4,10 @@ import Tools
 
 /// The MCP server: reads JSON-RPC messages, runs requests concurrently and writes replies to one sink.
 ///
-/// Speaks the handshake revisions (2024-11-05 to 2025-11-25) through `initialize`, and the stateless
-/// 2026-07-28 revision for any request whose `_meta` names a protocol version; both can share one process.
+/// Speaks the handshake revisions (2024-11-05 to 2025-11-25) after an `initialize` request. A request whose `_meta`
+/// names a protocol version is served statelessly under 2026-07-28, and both kinds can share one process.
 package actor MCPServer {
-    /// What a message produces: nothing, a reply now, or a reply once a task finishes (nil when cancelled).
+    /// The outcome of one message: no reply, a reply now, or a reply once a task finishes (nil when cancelled).
     enum Reply {
         case none
         case now(JSONValue)
@@ -18,6 +18,7 @@ package actor MCPServer {
     struct Call {
         var task: Task<JSONValue?, Never>?
         var toolName: String
+        var isReadOnly: Bool
         var progressToken: JSONValue?
         var progressCount = 0
         var isCancelled = false
@@ -37,6 +38,7 @@ package actor MCPServer {
     var pendingReplies: [RequestID: CheckedContinuation<OutgoingReply, Never>] = [:]
     var nextOutgoingNumber = 1
     package private(set) var isShuttingDown = false
+    private var isTerminating = false
 
     /// How many `tools/call` requests are running, cancelled ones included until they end.
     package var runningCallCount: Int { calls.count }
@@ -49,13 +51,20 @@ package actor MCPServer {
         self.stateSealer = RequestStateSealer(lifetime: options.confirmationStateLifetime)
     }
 
-    /// Serves every line of `input`, then cancels the calls still running and returns when they have stopped or
-    /// the grace period has passed.
+    /// Serves every line of `input`, then shuts down (see `shutDown(drainingReadOnlyCalls:)`).
+    ///
+    /// End of input drains read-only calls, so a client that writes its requests and closes stdin still gets their
+    /// results. After `beginTermination()` every call is cancelled at once.
     package func serve(_ input: AsyncStream<InputLine>) async {
         for await line in input {
             receive(line)
         }
-        await shutDown()
+        await shutDown(drainingReadOnlyCalls: !isTerminating)
+    }
+
+    /// Marks the coming end of input as a termination (SIGTERM): no call is drained.
+    package func beginTermination() {
+        isTerminating = true
     }
 
     /// Handles one line of input.
@@ -83,28 +92,39 @@ package actor MCPServer {
         }
     }
 
-    /// Cancels every running call and pending confirmation and waits, up to the grace period, for the calls to end.
-    /// No call starts afterwards.
-    package func shutDown() async {
+    /// Stops the server: reads no more requests, withdraws pending order confirmations (so no order starts) and
+    /// cancels running calls. With `drainingReadOnlyCalls`, read-only calls get the drain period to finish and send
+    /// their results first. Returns once every call has ended or the grace periods have passed.
+    package func shutDown(drainingReadOnlyCalls: Bool = false) async {
         guard !isShuttingDown else { return }
         isShuttingDown = true
-        for id in calls.keys {
-            calls[id]?.isCancelled = true
-            calls[id]?.task?.cancel()
-        }
         for (_, continuation) in pendingReplies {
             continuation.resume(returning: .abandoned)
         }
         pendingReplies.removeAll()
 
-        let deadline = ContinuousClock.now + options.shutdownGracePeriod
-        while !calls.isEmpty, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
+        cancelCalls { call in !drainingReadOnlyCalls || !call.isReadOnly }
+        await waitForCalls(upTo: options.drainPeriod)
+        cancelCalls { _ in true }
+        await waitForCalls(upTo: options.cancellationGracePeriod)
         if !calls.isEmpty {
             logger.warning("Calls still running at shutdown", ["mcp.calls": String(calls.count)])
         }
         await output.flush()
+    }
+
+    private func cancelCalls(where shouldCancel: (Call) -> Bool) {
+        for (id, call) in calls where !call.isCancelled && shouldCancel(call) {
+            calls[id]?.isCancelled = true
+            call.task?.cancel()
+        }
+    }
+
+    private func waitForCalls(upTo period: Duration) async {
+        let deadline = ContinuousClock.now + period
+        while !calls.isEmpty, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     // MARK: - Dispatch

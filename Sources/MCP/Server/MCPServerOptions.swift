@@ -5,8 +5,10 @@ package struct MCPServerOptions: Sendable {
     package var version: String
     /// Tools per `tools/list` page. The default is larger than the catalogue, so one page holds every tool.
     package var toolsPageSize = 100
-    /// How long in-flight calls may take to wind down after end of input or SIGTERM before the server returns.
-    package var shutdownGracePeriod: Duration = .milliseconds(1500)
+    /// How long read-only calls still running at end of input may take to finish and send their results.
+    package var drainPeriod: Duration = .milliseconds(1000)
+    /// How long cancelled calls may take to stop before the server returns anyway.
+    package var cancellationGracePeriod: Duration = .milliseconds(500)
     /// How long a person has to answer an order confirmation before it counts as cancelled.
     package var confirmationTimeout: Duration = .seconds(300)
     /// How long a `requestState` of a stateless order confirmation stays valid.

@@ -16,6 +16,8 @@ package struct Tool: Sendable {
     package var annotations: ToolAnnotations
     /// Shell command lines that show typical use.
     package var examples: [String]
+    /// How the shell shows `data` as a table; nil lets the renderer choose.
+    package var layout: TableLayout?
     package var handler: Handler
 
     package init(
@@ -27,6 +29,7 @@ package struct Tool: Sendable {
         dataSchema: JSONValue,
         annotations: ToolAnnotations,
         examples: [String],
+        layout: TableLayout? = nil,
         handler: @escaping Handler
     ) {
         self.name = name
@@ -37,6 +40,7 @@ package struct Tool: Sendable {
         self.dataSchema = dataSchema
         self.annotations = annotations
         self.examples = examples
+        self.layout = layout
         self.handler = handler
     }
 

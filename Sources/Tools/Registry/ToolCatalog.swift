@@ -1,7 +1,48 @@
 import BinanceAPI
 
+/// The product's tools in their fixed order: the fifteen of the Python "Binance MCP Server" first, under the
+/// same names and parameter names, then the order path, further market data, and the session status.
+package enum ToolCatalog {
+    /// Returns every tool, each defined once, with handlers bound to `gateway`.
+    package static func tools(gateway: ExchangeGateway) -> [Tool] {
+        var tools = [
+            MarketTools.tickerPrice(gateway),
+            MarketTools.ticker(gateway),
+            MarketTools.orderBook(gateway),
+            MarketTools.availableAssets(gateway),
+            AccountTools.feeInfo(gateway),
+            AccountTools.balance(gateway),
+            AccountTools.accountSnapshot(gateway),
+            AccountTools.orders(gateway),
+            OrderTools.createOrder(gateway),
+            FuturesTools.positionInfo(gateway),
+            FuturesTools.pnl(gateway),
+            FuturesTools.liquidationHistory(gateway),
+            WalletTools.depositAddress(gateway),
+            WalletTools.depositHistory(gateway),
+            WalletTools.withdrawHistory(gateway),
+            OrderTools.previewOrder(gateway),
+            OrderTools.cancelOrder(gateway),
+            OrderTools.cancelOpenOrders(gateway),
+            AccountTools.order(gateway),
+            AccountTools.openOrders(gateway),
+            AccountTools.myTrades(gateway),
+            MarketTools.klines(gateway),
+            MarketTools.recentTrades(gateway),
+            MarketTools.averagePrice(gateway),
+            SymbolInfoTool.make(gateway),
+            FuturesTools.fundingRate(gateway),
+        ]
+        tools.append(SessionTools.status(gateway, toolCount: tools.count + 1))
+        return tools
+    }
+}
+
 extension ToolEngine {
     /// Builds the engine with every tool of the product for the configured venue.
+    ///
+    /// The venue decides the base URLs: `sim` uses the in-process simulator's names, `testnet` Binance's spot
+    /// and futures testnets, `live` production, and `custom` the configured `BINANCE_BASE_URL` for both.
     package static func make(
         configuration: Configuration,
         transport: any HTTPTransport,
@@ -30,13 +71,20 @@ extension ToolEngine {
                 spotBaseURL: spot,
                 futuresBaseURL: futures,
                 credentials: credentials,
-                recvWindowMilliseconds: configuration.recvWindowMilliseconds
+                recvWindowMilliseconds: configuration.recvWindowMilliseconds,
+                // Processes sharing a home share a key, so each obeys a 429 pause or 418 ban any of them received.
+                sharedLimitStatePath: venue == .sim ? nil : configuration.home + "/rate-limit-state.json"
             ),
             transport: transport,
             logger: logger
         )
+        let gateway = ExchangeGateway(
+            client: client,
+            exchangeInfo: ExchangeInfoCache(client: client),
+            configuration: configuration,
+            venue: venue
+        )
         let services = ToolServices(configuration: configuration, venue: venue, client: client, logger: logger)
-        // TODO: the registry is filled in by the tools work; empty until then.
-        return ToolEngine(tools: [], services: services)
+        return ToolEngine(tools: ToolCatalog.tools(gateway: gateway), services: services)
     }
 }

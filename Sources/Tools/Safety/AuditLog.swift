@@ -19,9 +19,9 @@ package struct AuditLogError: Error, Sendable, Equatable, CustomStringConvertibl
 /// `hash = SHA-256(prev_hash + canonical record without hash)`, where the canonical form is compact JSON with
 /// sorted keys. The first record of the first file has `prev_hash` of 64 zeros.
 ///
-/// Writing: the file is created with mode 0600 and opened with `O_APPEND`; each record is one `write` under an
-/// exclusive `flock`, after reading the last record of the file, so a shell and an MCP server sharing the
-/// directory extend one chain. `durable` events (order intents) are synced with `fsync` before `record`
+/// Writing: the file is created with mode 0600 and opened with `O_APPEND`. Each record is one `write` under an
+/// exclusive `flock` of `audit.lock`, after reading the last record of the file, so a shell and an MCP server
+/// sharing the directory extend one chain. `durable` events (order intents) are synced with `fsync` before `record`
 /// returns. After each record the head file `audit.head` stores the last `seq` and hash, so lines removed from
 /// the end are detected too. A file over `maxFileBytes` is renamed to `audit.<last seq>.jsonl` with mode 0400
 /// and a new file starts with a `log_rotated` record carrying the previous file's last hash; no event is
@@ -32,6 +32,7 @@ package struct AuditLogError: Error, Sendable, Equatable, CustomStringConvertibl
 package actor AuditLog {
     package static let fileName = "audit.jsonl"
     package static let headFileName = "audit.head"
+    package static let lockFileName = "audit.lock"
     package static let genesisHash = String(repeating: "0", count: 64)
     /// Arguments longer than this, once serialized, are replaced by their length and hash.
     static let maximumArgumentsBytes = 8192
@@ -45,6 +46,7 @@ package actor AuditLog {
     private let logger: Logger
 
     private var descriptor: Int32 = -1
+    private var lockDescriptor: Int32 = -1
     private var memoryLines: [String] = []
     private var memoryHead = AuditReceipt(seq: 0, hash: AuditLog.genesisHash)
     private static let memoryLimit = 10_000
@@ -65,6 +67,7 @@ package actor AuditLog {
 
     deinit {
         if descriptor >= 0 { close(descriptor) }
+        if lockDescriptor >= 0 { close(lockDescriptor) }
     }
 
     /// Path of the current log file; nil for a log in memory.
@@ -132,13 +135,13 @@ package actor AuditLog {
         } catch {
             throw AuditLogError(description: error.description)
         }
-        try lockCurrentFile(path)
-        defer { flock(descriptor, LOCK_UN) }
+        try lockDirectory(directory)
+        defer { flock(lockDescriptor, LOCK_UN) }
+        try openCurrentFile(path)
 
         var head = try lastReceipt(path)
         if head.seq > 0, fileSize() + Self.chain(members, after: head).1.utf8.count + 1 > maxFileBytes {
-            try rotate(path, after: head)
-            head = try lastReceipt(path)
+            head = try rotate(path, after: head)
         }
         let (receipt, line) = Self.chain(members, after: head)
 
@@ -152,14 +155,15 @@ package actor AuditLog {
         return (receipt, line)
     }
 
-    private func rotate(_ path: String, after head: AuditReceipt) throws(AuditLogError) {
-        guard let directory else { return }
+    /// Renames the full file and starts a new one with a `log_rotated` record; returns that record's receipt.
+    private func rotate(_ path: String, after head: AuditReceipt) throws(AuditLogError) -> AuditReceipt {
+        guard let directory else { return head }
         let rotatedName = "audit.\(Self.padded(head.seq)).jsonl"
         let rotatedPath = (directory as NSString).appendingPathComponent(rotatedName)
         fsync(descriptor)
         guard rename(path, rotatedPath) == 0 else { throw failure("Renaming", path) }
         chmod(rotatedPath, 0o400)
-        try lockCurrentFile(path)
+        try openCurrentFile(path)
         let members: [String: JSONValue] = [
             "type": .string(AuditEventType.logRotated.rawValue),
             "time": .string(AuditTimestamp.format(Date())),
@@ -173,6 +177,7 @@ package actor AuditLog {
             throw AuditLogError(description: error.description)
         }
         writeHead(receipt)
+        return receipt
     }
 
     // MARK: - Chaining
@@ -208,21 +213,29 @@ package actor AuditLog {
 
     // MARK: - File handling
 
-    /// Opens the file at `path` if needed and takes its exclusive lock. When another process has rotated the
-    /// file since it was opened, the descriptor is reopened on the new file.
-    private func lockCurrentFile(_ path: String) throws(AuditLogError) {
-        while true {
-            if descriptor < 0 {
-                let opened = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-                guard opened >= 0 else { throw failure("Opening", path) }
-                descriptor = opened
-            }
-            guard flock(descriptor, LOCK_EX) == 0 else { throw failure("Locking", path) }
+    /// Takes the exclusive lock of the directory's `audit.lock` file. Writers lock this file rather than the log
+    /// itself, because rotation replaces the log file while other processes may be waiting for it.
+    private func lockDirectory(_ directory: String) throws(AuditLogError) {
+        let path = (directory as NSString).appendingPathComponent(Self.lockFileName)
+        if lockDescriptor < 0 {
+            let opened = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard opened >= 0 else { throw failure("Opening", path) }
+            lockDescriptor = opened
+        }
+        guard flock(lockDescriptor, LOCK_EX) == 0 else { throw failure("Locking", path) }
+    }
+
+    /// Opens the file at `path`, creating it, unless the open descriptor already refers to it. Another process
+    /// may have rotated the file since this one opened it.
+    private func openCurrentFile(_ path: String) throws(AuditLogError) {
+        if descriptor >= 0 {
             if descriptorMatchesPath(path) { return }
-            flock(descriptor, LOCK_UN)
             close(descriptor)
             descriptor = -1
         }
+        let opened = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard opened >= 0 else { throw failure("Opening", path) }
+        descriptor = opened
     }
 
     private func descriptorMatchesPath(_ path: String) -> Bool {

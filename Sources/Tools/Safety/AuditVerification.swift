@@ -18,7 +18,7 @@ package struct AuditVerification: Sendable, Equatable {
     /// The files checked, oldest first.
     package var files: [String] = []
     package var recordCount = 0
-    /// The last record's sequence number and hash; anchor it somewhere else to detect a rewritten chain.
+    /// The last readable record's sequence number and hash; anchor it somewhere else to detect a rewritten chain.
     package var last: AuditReceipt?
     package var problems: [Problem] = []
 
@@ -81,7 +81,6 @@ extension AuditLog {
                 into: &verification
             )
         }
-        verification.last = previous
         if files.last.map({ ($0 as NSString).lastPathComponent == fileName }) == true {
             checkHead(directory: directory, file: files.last ?? path, into: &verification)
         }
@@ -149,6 +148,7 @@ extension AuditLog {
                 }
             }
             previous = AuditReceipt(seq: seq, hash: hash)
+            verification.last = previous
         }
     }
 
@@ -172,8 +172,8 @@ extension AuditLog {
 
     // MARK: - Pending intents
 
-    /// Orders whose intent is in the log without an outcome, oldest first. Reads the current file and the most
-    /// recent rotated one (or the records in memory).
+    /// Orders whose intent is in the log without an outcome or an `intent_reported` event, oldest first.
+    /// Reads the current file and the most recent rotated one (or the records in memory).
     package func pendingIntents() -> [PendingIntent] {
         var lines: [String]
         if let directory {
@@ -201,7 +201,7 @@ extension AuditLog {
                     intent: record["details"]?["intent"] ?? .null
                 )
                 order.append(invocationID)
-            } else if type == AuditEventType.toolInvocation.rawValue {
+            } else if type == AuditEventType.toolInvocation.rawValue || type == AuditEventType.intentReported.rawValue {
                 pending[invocationID] = nil
             }
         }

@@ -130,8 +130,10 @@ package struct Redactor: Sendable {
         // A PEM file is also leaked line by line, or as its body with the line breaks removed.
         if secret.contains("-----BEGIN") {
             let body = secret.split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("-----") }
-            for line in body where line.count >= 16 { forms.insert(String(line)) }
-            forms.insert(body.joined())
+            for line in body.map(String.init) + [body.joined()] where line.count >= 16 {
+                forms.insert(line)
+                forms.insert(RequestParameters.percentEncode(line))
+            }
         }
         return forms
     }

@@ -1,0 +1,151 @@
+/// The result of placing an order.
+package enum OrderPlacement: Sendable, Equatable {
+    /// The exchange accepted the order, directly or as found by a follow-up query.
+    case placed(Order)
+    /// The placement's outcome is unknown (timeout, connection lost, 5xx, -1006, -1007) and queries by
+    /// client order id did not settle it. The order may exist; look it up by `clientOrderID` before retrying.
+    case unknown(clientOrderID: String, reason: String)
+}
+
+extension BinanceClient {
+    /// Query attempts after an unknown placement outcome, and the pause before each (about 3.5 s in total).
+    static let reconcileDelaysMilliseconds: [Int64] = [250, 500, 1000, 1750]
+
+    /// Places a spot order (`POST /api/v3/order`), sending it at most once.
+    ///
+    /// The order always carries a `newClientOrderId`: the caller's, or one generated from the configured
+    /// prefix. When the outcome is unknown, the order is looked up by that id a few times with backoff
+    /// instead of being sent again, so it is neither lost nor doubled. A -1021 rejection is the one case
+    /// that is sent again (with a fresh timestamp and the same client order id), because the exchange did
+    /// not act on it.
+    /// - Returns: `.placed` with the order as the exchange reports it, or `.unknown` if the queries did not
+    ///   find it.
+    /// - Throws: `BinanceError` when the exchange rejected the order or nothing was sent.
+    package func placeOrder(
+        _ parameters: RequestParameters,
+        waitPolicy: LimitWaitPolicy = .failFast,
+        progress: (@Sendable (String) -> Void)? = nil
+    ) async throws(BinanceError) -> OrderPlacement {
+        var parameters = parameters
+        let clientOrderID = try ensureClientOrderID(&parameters)
+        guard let symbol = parameters["symbol"] else {
+            throw .invalidRequest("Mandatory parameter 'symbol' is missing.")
+        }
+
+        let failure: String
+        do {
+            let response = try await send(.newOrder, parameters, waitPolicy: waitPolicy, progress: progress)
+            return .placed(try Self.decode(Order.self, from: response.body, endpoint: .newOrder))
+        } catch {
+            // Only an unknown outcome leaves the order in doubt. A 2xx body that cannot be decoded proves the
+            // order was placed but not its state, so it is reconciled too. Every other error proves no order.
+            switch error {
+            case .outcomeUnknown(let reason), .decoding(let reason): failure = reason
+            default: throw error
+            }
+        }
+
+        logger.debug("Reconciling an order with an unknown outcome", ["order.client_id": clientOrderID])
+        return await reconcile(symbol: symbol, clientOrderID: clientOrderID, failure: failure, waitPolicy: waitPolicy)
+    }
+
+    /// Cancels a spot order (`DELETE /api/v3/order`) identified by `symbol` and `orderId` or
+    /// `origClientOrderId`.
+    ///
+    /// When the exchange rejects the cancel with -2011 (usually because the order is already filled or
+    /// cancelled), the order is queried once and its final state returned.
+    /// - Throws: the original -2011 error when the order does not exist, and any other `BinanceError`.
+    package func cancelOrder(
+        _ parameters: RequestParameters,
+        waitPolicy: LimitWaitPolicy = .failFast,
+        progress: (@Sendable (String) -> Void)? = nil
+    ) async throws(BinanceError) -> Order {
+        do {
+            return try await send(.cancelOrder, parameters, as: Order.self, waitPolicy: waitPolicy, progress: progress)
+        } catch {
+            guard case .rejected(_, -2011, _) = error else { throw error }
+            var query = RequestParameters()
+            query.set("symbol", parameters["symbol"])
+            query.set("orderId", parameters["orderId"])
+            query.set("origClientOrderId", parameters["origClientOrderId"])
+            guard let order = try? await send(.queryOrder, query, as: Order.self, waitPolicy: waitPolicy) else {
+                throw error
+            }
+            return order
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func reconcile(
+        symbol: String,
+        clientOrderID: String,
+        failure: String,
+        waitPolicy: LimitWaitPolicy
+    ) async -> OrderPlacement {
+        var query = RequestParameters()
+        query.set("symbol", symbol)
+        query.set("origClientOrderId", clientOrderID)
+        var lastReason = failure
+        for delay in Self.reconcileDelaysMilliseconds {
+            do {
+                try await clock.sleep(delay)
+            } catch {
+                break
+            }
+            do {
+                return .placed(try await send(.queryOrder, query, as: Order.self, waitPolicy: waitPolicy))
+            } catch {
+                switch error {
+                case .rejected(_, -2013, _):
+                    lastReason = "\(failure) The exchange does not know the order yet."
+                case .cancelled:
+                    return .unknown(clientOrderID: clientOrderID, reason: failure)
+                default:
+                    lastReason = "\(failure) Querying the order failed too."
+                }
+            }
+        }
+        return .unknown(clientOrderID: clientOrderID, reason: lastReason)
+    }
+
+    /// Checks the caller's `newClientOrderId`, or sets a generated one, and returns it.
+    private func ensureClientOrderID(_ parameters: inout RequestParameters) throws(BinanceError) -> String {
+        if let given = parameters["newClientOrderId"] {
+            guard ClientOrderID.isValid(given) else {
+                throw .invalidRequest(
+                    "newClientOrderId '\(given)' is invalid: expected 1 to 36 characters from A-Z, a-z, 0-9, "
+                        + "'-' and '_'."
+                )
+            }
+            return given
+        }
+        let generated = ClientOrderID.generate(prefix: configuration.clientOrderIDPrefix)
+        parameters.set("newClientOrderId", generated)
+        return generated
+    }
+}
+
+/// Client order ids: Binance accepts `^[a-zA-Z0-9-_]{1,36}$`.
+package enum ClientOrderID {
+    private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+    /// Returns whether `text` is a client order id Binance accepts.
+    package static func isValid(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard (1...36).contains(bytes.count) else { return false }
+        return bytes.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+        }
+    }
+
+    /// Returns `prefix` (cut to its valid characters, at most 12) followed by `-` and 20 random letters and
+    /// digits: about 119 bits of randomness, so two generated ids do not collide in practice.
+    package static func generate(prefix: String) -> String {
+        let cleaned = String(prefix.filter { isValid(String($0)) }.prefix(12))
+        var generator = SystemRandomNumberGenerator()
+        let random = String((0..<20).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+        return cleaned.isEmpty ? random : cleaned + "-" + random
+    }
+}

@@ -1,0 +1,186 @@
+import BinanceAPI
+import Foundation
+
+/// The parameters of one request, decoded from the raw query and form body as Binance reads them.
+///
+/// A name sent in both the query and the body takes the query's value. A name repeated within one of them is
+/// rejected with -1101, and names an endpoint does not read are rejected with -1104 before it acts.
+struct ReceivedParameters: Sendable {
+    private(set) var values: [String: String] = [:]
+    /// Names in the order they were first sent.
+    private(set) var names: [String] = []
+
+    static let decimalPattern = "^([0-9]{1,20})(\\.[0-9]{1,20})?$"
+    static let integerPattern = "^[0-9]{1,20}$"
+    static let clientOrderIdPattern = "^[a-zA-Z0-9-_]{1,36}$"
+    static let symbolPattern = "^[A-Z0-9-_.]{1,20}$"
+
+    init(query: String, body: Data) throws(APIFailure) {
+        let queryPairs = try Self.decode(query)
+        let bodyPairs = try Self.decode(String(decoding: body, as: UTF8.self))
+        for (name, value) in queryPairs {
+            values[name] = value
+            names.append(name)
+        }
+        for (name, value) in bodyPairs where values[name] == nil {
+            values[name] = value
+            names.append(name)
+        }
+    }
+
+    init(_ pairs: [String: String]) {
+        values = pairs
+        names = pairs.keys.sorted()
+    }
+
+    private static func decode(_ text: String) throws(APIFailure) -> [(String, String)] {
+        guard !text.isEmpty else { return [] }
+        var seen = Set<String>()
+        var pairs = [(String, String)]()
+        for item in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = percentDecode(parts[0])
+            let value = parts.count > 1 ? percentDecode(parts[1]) : ""
+            guard seen.insert(name).inserted else {
+                throw APIFailure(code: -1101, "Duplicate values for a parameter detected.")
+            }
+            pairs.append((name, value))
+        }
+        return pairs
+    }
+
+    /// Decodes `%XX` escapes and `+` (a space in form encoding) without touching other bytes.
+    static func percentDecode(_ text: Substring) -> String {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(text.utf8.count)
+        var iterator = Array(text.utf8)[...]
+        while let byte = iterator.popFirst() {
+            if byte == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%"), iterator.count >= 2,
+                      let high = hexValue(iterator[iterator.startIndex]),
+                      let low = hexValue(iterator[iterator.startIndex + 1]) {
+                bytes.append(high << 4 | low)
+                iterator = iterator.dropFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
+    subscript(name: String) -> String? { values[name] }
+
+    func has(_ name: String) -> Bool { values[name] != nil }
+
+    /// Rejects parameters outside `allowed` with Binance's -1104 count message.
+    func requireOnly(_ allowed: Set<String>) throws(APIFailure) {
+        let read = names.filter { allowed.contains($0) }.count
+        if read < names.count {
+            throw APIFailure(
+                code: -1104,
+                "Not all sent parameters were read; read '\(read)' parameter(s) but was sent '\(names.count)'."
+            )
+        }
+    }
+
+    /// A mandatory text value; empty counts as missing (-1102).
+    func required(_ name: String) throws(APIFailure) -> String {
+        guard let value = values[name], !value.isEmpty else { throw APIFailure.mandatory(name) }
+        return value
+    }
+
+    /// An optional text value; sent but empty is -1105.
+    func optional(_ name: String) throws(APIFailure) -> String? {
+        guard let value = values[name] else { return nil }
+        guard !value.isEmpty else { throw APIFailure(code: -1105, "Parameter '\(name)' was empty.") }
+        return value
+    }
+
+    func decimal(_ name: String) throws(APIFailure) -> Decimal? {
+        guard let text = try optional(name) else { return nil }
+        guard Self.matchesDecimal(text), let value = DecimalText.parse(text) else {
+            throw APIFailure.illegalCharacters(name, legal: Self.decimalPattern)
+        }
+        return value
+    }
+
+    func requiredDecimal(_ name: String) throws(APIFailure) -> Decimal {
+        guard let value = try decimal(name) else { throw APIFailure.mandatory(name) }
+        return value
+    }
+
+    func integer(_ name: String) throws(APIFailure) -> Int64? {
+        guard let text = try optional(name) else { return nil }
+        guard text.utf8.count <= 20, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = Int64(text) else {
+            throw APIFailure.illegalCharacters(name, legal: Self.integerPattern)
+        }
+        return value
+    }
+
+    /// A `limit` parameter: default when absent, values above `maximum` are capped as Binance does.
+    func limit(default defaultValue: Int, maximum: Int) throws(APIFailure) -> Int {
+        guard let value = try integer("limit") else { return defaultValue }
+        guard value > 0 else { throw APIFailure.invalidParameter("limit") }
+        return Int(min(value, Int64(maximum)))
+    }
+
+    func symbol(_ name: String = "symbol") throws(APIFailure) -> String {
+        let text = try required(name)
+        guard Self.matchesSymbol(text) else { throw APIFailure.illegalCharacters(name, legal: Self.symbolPattern) }
+        return text
+    }
+
+    func optionalSymbol(_ name: String = "symbol") throws(APIFailure) -> String? {
+        guard let text = try optional(name) else { return nil }
+        guard Self.matchesSymbol(text) else { throw APIFailure.illegalCharacters(name, legal: Self.symbolPattern) }
+        return text
+    }
+
+    /// The `symbols` parameter: a JSON array of symbol names such as `["BTCUSDT","ETHUSDT"]`.
+    func symbolList(_ name: String = "symbols") throws(APIFailure) -> [String]? {
+        guard let text = try optional(name) else { return nil }
+        guard let data = text.data(using: .utf8),
+              let list = try? JSONDecoder().decode([String].self, from: data),
+              !list.isEmpty
+        else {
+            throw APIFailure(code: -1100, "Illegal characters found in parameter '\(name)'; legal range is '^\\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\\]$'.")
+        }
+        for symbol in list where !Self.matchesSymbol(symbol) {
+            throw APIFailure.illegalCharacters(name, legal: Self.symbolPattern)
+        }
+        return list
+    }
+
+    static func matchesDecimal(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 1 || parts.count == 2 else { return false }
+        for part in parts {
+            guard (1...20).contains(part.utf8.count), part.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
+        }
+        return true
+    }
+
+    static func matchesSymbol(_ text: String) -> Bool {
+        guard (1...20).contains(text.utf8.count) else { return false }
+        return text.utf8.allSatisfy { byte in
+            (byte >= 65 && byte <= 90) || (byte >= 48 && byte <= 57) || byte == 45 || byte == 95 || byte == 46
+        }
+    }
+
+    static func matchesClientOrderId(_ text: String) -> Bool {
+        guard (1...36).contains(text.utf8.count) else { return false }
+        return text.utf8.allSatisfy { byte in
+            (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) || byte == 45 || byte == 95
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import BinanceAPI
+import Foundation
+
+/// One price level of the synthetic book.
+struct BookLevel: Sendable {
+    var price: Decimal
+    var quantity: Decimal
+}
+
+/// A synthetic order book around the current price of one symbol.
+///
+/// The best bid is the current price and the best ask one tick above it. Levels are about half a basis point
+/// apart, and each holds between 500 and 20,000 USDT worth of the base asset, drawn from the seed, the symbol,
+/// the minute and the level, so the book is the same for every request within one minute.
+struct SyntheticBook {
+    let rules: SymbolRules
+    let priceUnits: Int64
+    private let gapUnits: Int64
+    private let quoteUSDT: Double
+    private let key: UInt64
+    private let minimumUnits: Int64
+    private let maximumUnits: Int64
+
+    init(rules: SymbolRules, market: MarketModel, at time: Int64) {
+        self.rules = rules
+        priceUnits = market.priceUnits(rules, at: time)
+        let gapTicks = max(1, priceUnits / 20_000 / rules.tickUnits)
+        gapUnits = gapTicks * rules.tickUnits
+        let quoteValue = market.usdtValueEstimate(rules.quoteAsset, at: time)
+        quoteUSDT = quoteValue > 0 ? quoteValue : 1
+        key = SplitMix.hash(SplitMix.hash(market.seed, MarketModel.stableHash(rules.symbol)), UInt64(bitPattern: time / 60_000))
+        minimumUnits = max(SymbolRules.units(rules.lotSize?.min ?? 0), rules.stepUnits)
+        let maximum = SymbolRules.units(rules.lotSize?.max ?? 0)
+        maximumUnits = maximum > 0 ? maximum : Int64.max
+    }
+
+    var price: Decimal { MarketModel.decimal(units: priceUnits) }
+
+    /// The `index`-th bid (0 is best); nil when it would be at or below zero.
+    func bid(_ index: Int) -> BookLevel? {
+        let levelUnits = priceUnits - Int64(index) * gapUnits
+        guard levelUnits > 0 else { return nil }
+        return BookLevel(price: MarketModel.decimal(units: levelUnits), quantity: quantity(at: levelUnits, side: 1, index: index))
+    }
+
+    /// The `index`-th ask (0 is best).
+    func ask(_ index: Int) -> BookLevel {
+        let levelUnits = priceUnits + rules.tickUnits + Int64(index) * gapUnits
+        return BookLevel(price: MarketModel.decimal(units: levelUnits), quantity: quantity(at: levelUnits, side: 2, index: index))
+    }
+
+    var bestBid: BookLevel? { bid(0) }
+    var bestAsk: BookLevel { ask(0) }
+
+    static let maxLevels = 5000
+
+    private func quantity(at levelUnits: Int64, side: UInt64, index: Int) -> Decimal {
+        let unit = SplitMix.unit(SplitMix.hash(key ^ side, UInt64(index)))
+        let usdt = 500 + unit * 19_500
+        let levelPrice = Double(levelUnits) / 100_000_000
+        let raw = usdt / quoteUSDT / levelPrice * 100_000_000
+        var units = raw.isFinite && raw < 9e17 ? Int64(raw.rounded(.down)) : maximumUnits
+        units -= units % rules.stepUnits
+        units = min(max(units, minimumUnits), maximumUnits)
+        return MarketModel.decimal(units: units)
+    }
+}

@@ -1,0 +1,352 @@
+import BinanceAPI
+import Foundation
+
+/// One spot symbol's trading rules, read from the recorded exchangeInfo.
+struct SymbolRules: Sendable {
+    struct Range: Sendable {
+        var min: Decimal
+        var max: Decimal
+        var step: Decimal
+    }
+
+    struct Notional: Sendable {
+        var min: Decimal
+        var applyMinToMarket: Bool
+        var max: Decimal?
+        var applyMaxToMarket: Bool
+        var avgPriceMins: Int
+    }
+
+    struct PercentPriceBySide: Sendable {
+        var bidUp: Decimal
+        var bidDown: Decimal
+        var askUp: Decimal
+        var askDown: Decimal
+        var avgPriceMins: Int
+    }
+
+    struct PercentPrice: Sendable {
+        var up: Decimal
+        var down: Decimal
+        var avgPriceMins: Int
+    }
+
+    var symbol: String
+    var status: String
+    var baseAsset: String
+    var quoteAsset: String
+    var baseAssetPrecision: Int
+    var quoteAssetPrecision: Int
+    var orderTypes: [String]
+    var quoteOrderQtyMarketAllowed: Bool
+    var isSpotTradingAllowed: Bool
+    var price: Range?
+    var lotSize: Range?
+    var marketLotSize: Range?
+    /// Legacy MIN_NOTIONAL filter: minimum, whether it applies to MARKET orders, averaging minutes.
+    var minNotional: Notional?
+    var notional: Notional?
+    var percentPriceBySide: PercentPriceBySide?
+    var percentPrice: PercentPrice?
+    var maxNumOrders: Int?
+    var maxNumAlgoOrders: Int?
+    var icebergParts: Int?
+    /// `tickSize` and `stepSize` in units of 10^-8.
+    var tickUnits: Int64 = 1
+    var stepUnits: Int64 = 1
+
+    /// Smallest price increment; falls back to 10^-8 when PRICE_FILTER disables the tick check.
+    var tickSize: Decimal {
+        if let step = price?.step, step > 0 { return step }
+        return Decimal(sign: .plus, exponent: -8, significand: 1)
+    }
+
+    /// Smallest quantity increment; falls back to 10^-8 when LOT_SIZE has no step.
+    var stepSize: Decimal {
+        if let step = lotSize?.step, step > 0 { return step }
+        return Decimal(sign: .plus, exponent: -8, significand: 1)
+    }
+
+    var priceScale: Int { max(DecimalText.scale(of: tickSize), 2) }
+    var quantityScale: Int { DecimalText.scale(of: stepSize) }
+}
+
+/// The recorded exchangeInfo, parsed lazily once per process, with the serialized symbol objects kept as bytes
+/// so exchangeInfo answers reuse them without re-encoding.
+final class SymbolCatalog: @unchecked Sendable {
+    private let lock = NSLock()
+    private let base: SymbolCatalog?
+    private let source: @Sendable () -> Data
+    private let extraSymbols: [Data]
+    private var loaded: Loaded?
+
+    struct Loaded {
+        var order: [String]
+        var rules: [String: SymbolRules]
+        var rawSymbol: [String: [UInt8]]
+        /// Contents of `"symbols":[…]` for the whole catalogue: the objects joined with commas.
+        var allSymbolsBytes: [UInt8]
+        var exchangeFiltersBytes: [UInt8]
+    }
+
+    /// The catalogue of the bundled `exchangeInfo.json`, shared by every exchange in the process.
+    static let bundled = SymbolCatalog(source: { SymbolCatalog.bundledData() }, extraSymbols: [])
+
+    /// The bundled catalogue, or a copy of it with `extraSymbols` (exchangeInfo symbol objects) added or replaced.
+    static func make(extraSymbols: [String]) -> SymbolCatalog {
+        guard !extraSymbols.isEmpty else { return bundled }
+        return SymbolCatalog(base: bundled, extraSymbols: extraSymbols.map { Data($0.utf8) })
+    }
+
+    init(source: @escaping @Sendable () -> Data, extraSymbols: [Data]) {
+        base = nil
+        self.source = source
+        self.extraSymbols = extraSymbols
+    }
+
+    private init(base: SymbolCatalog, extraSymbols: [Data]) {
+        self.base = base
+        source = { Data() }
+        self.extraSymbols = extraSymbols
+    }
+
+    /// The bundled `exchangeInfo.json`.
+    static func bundledData() -> Data {
+        guard let url = Bundle.module.url(forResource: "exchangeInfo", withExtension: "json", subdirectory: "Resources")
+            ?? Bundle.module.url(forResource: "exchangeInfo", withExtension: "json"),
+            let data = try? Data(contentsOf: url)
+        else { return Data(#"{"timezone":"UTC","serverTime":0,"rateLimits":[],"exchangeFilters":[],"symbols":[]}"#.utf8) }
+        return data
+    }
+
+    var contents: Loaded {
+        if let base {
+            let baseContents = base.contents
+            return lock.withLock {
+                if let loaded { return loaded }
+                var parsed = baseContents
+                Self.add(extraSymbols.map { [UInt8]($0) }, to: &parsed)
+                loaded = parsed
+                return parsed
+            }
+        }
+        return lock.withLock {
+            if let loaded { return loaded }
+            let parsed = Self.parse(source(), extra: extraSymbols)
+            loaded = parsed
+            return parsed
+        }
+    }
+
+    func rules(_ symbol: String) -> SymbolRules? { contents.rules[symbol] }
+
+    var symbols: [String] { contents.order }
+
+    private static func parse(_ data: Data, extra: [Data]) -> Loaded {
+        let bytes = [UInt8](data)
+        var result = Loaded(order: [], rules: [:], rawSymbol: [:], allSymbolsBytes: [], exchangeFiltersBytes: Array("[]".utf8))
+        if let range = JSONScanner.valueRange(ofKey: "exchangeFilters", in: bytes) {
+            result.exchangeFiltersBytes = Array(bytes[range])
+        }
+        var objects = [[UInt8]]()
+        if let range = JSONScanner.valueRange(ofKey: "symbols", in: bytes) {
+            objects = JSONScanner.arrayElements(bytes, in: range).map { Array(bytes[$0]) }
+        }
+        let decoded = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        let dictionaries = decoded?["symbols"] as? [[String: Any]] ?? []
+        if dictionaries.count == objects.count {
+            for (dictionary, object) in zip(dictionaries, objects) {
+                guard let rules = SymbolRules(dictionary: dictionary) else { continue }
+                result.order.append(rules.symbol)
+                result.rules[rules.symbol] = rules
+                result.rawSymbol[rules.symbol] = object
+            }
+        }
+        add(extra.map { [UInt8]($0) }, to: &result)
+        if extra.isEmpty { result.allSymbolsBytes = join(result) }
+        return result
+    }
+
+    private static func add(_ objects: [[UInt8]], to loaded: inout Loaded) {
+        guard !objects.isEmpty else { return }
+        for object in objects {
+            guard let dictionary = (try? JSONSerialization.jsonObject(with: Data(object))) as? [String: Any],
+                  let rules = SymbolRules(dictionary: dictionary)
+            else { continue }
+            if loaded.rules[rules.symbol] == nil { loaded.order.append(rules.symbol) }
+            loaded.rules[rules.symbol] = rules
+            loaded.rawSymbol[rules.symbol] = object
+        }
+        loaded.allSymbolsBytes = join(loaded)
+    }
+
+    private static func join(_ loaded: Loaded) -> [UInt8] {
+        var all = [UInt8]()
+        for (index, symbol) in loaded.order.enumerated() {
+            if index > 0 { all.append(UInt8(ascii: ",")) }
+            all.append(contentsOf: loaded.rawSymbol[symbol] ?? [])
+        }
+        return all
+    }
+}
+
+extension SymbolRules {
+    /// Reads the fields the simulator enforces from one exchangeInfo symbol object.
+    init?(dictionary: [String: Any]) {
+        guard let symbol = dictionary["symbol"] as? String,
+              let baseAsset = dictionary["baseAsset"] as? String,
+              let quoteAsset = dictionary["quoteAsset"] as? String
+        else { return nil }
+        self.init(
+            symbol: symbol,
+            status: dictionary["status"] as? String ?? "TRADING",
+            baseAsset: baseAsset,
+            quoteAsset: quoteAsset,
+            baseAssetPrecision: dictionary["baseAssetPrecision"] as? Int ?? 8,
+            quoteAssetPrecision: dictionary["quoteAssetPrecision"] as? Int ?? 8,
+            orderTypes: dictionary["orderTypes"] as? [String] ?? ["LIMIT", "MARKET"],
+            quoteOrderQtyMarketAllowed: dictionary["quoteOrderQtyMarketAllowed"] as? Bool ?? true,
+            isSpotTradingAllowed: dictionary["isSpotTradingAllowed"] as? Bool ?? true
+        )
+        for filter in dictionary["filters"] as? [[String: Any]] ?? [] {
+            func decimal(_ key: String) -> Decimal {
+                if let text = filter[key] as? String { return DecimalText.parse(text) ?? 0 }
+                if let number = filter[key] as? Int { return Decimal(number) }
+                return 0
+            }
+            func integer(_ key: String) -> Int { filter[key] as? Int ?? 0 }
+            func flag(_ key: String) -> Bool { filter[key] as? Bool ?? false }
+            switch filter["filterType"] as? String {
+            case "PRICE_FILTER":
+                price = .init(min: decimal("minPrice"), max: decimal("maxPrice"), step: decimal("tickSize"))
+            case "LOT_SIZE":
+                lotSize = .init(min: decimal("minQty"), max: decimal("maxQty"), step: decimal("stepSize"))
+            case "MARKET_LOT_SIZE":
+                marketLotSize = .init(min: decimal("minQty"), max: decimal("maxQty"), step: decimal("stepSize"))
+            case "MIN_NOTIONAL":
+                minNotional = .init(
+                    min: decimal("minNotional"), applyMinToMarket: flag("applyToMarket"),
+                    max: nil, applyMaxToMarket: false, avgPriceMins: integer("avgPriceMins")
+                )
+            case "NOTIONAL":
+                notional = .init(
+                    min: decimal("minNotional"), applyMinToMarket: flag("applyMinToMarket"),
+                    max: filter["maxNotional"] == nil ? nil : decimal("maxNotional"),
+                    applyMaxToMarket: flag("applyMaxToMarket"), avgPriceMins: integer("avgPriceMins")
+                )
+            case "PERCENT_PRICE_BY_SIDE":
+                percentPriceBySide = .init(
+                    bidUp: decimal("bidMultiplierUp"), bidDown: decimal("bidMultiplierDown"),
+                    askUp: decimal("askMultiplierUp"), askDown: decimal("askMultiplierDown"),
+                    avgPriceMins: integer("avgPriceMins")
+                )
+            case "PERCENT_PRICE":
+                percentPrice = .init(
+                    up: decimal("multiplierUp"), down: decimal("multiplierDown"), avgPriceMins: integer("avgPriceMins")
+                )
+            case "MAX_NUM_ORDERS": maxNumOrders = integer("maxNumOrders")
+            case "MAX_NUM_ALGO_ORDERS": maxNumAlgoOrders = integer("maxNumAlgoOrders")
+            case "ICEBERG_PARTS": icebergParts = integer("limit")
+            default: break
+            }
+        }
+        tickUnits = max(1, Self.units(tickSize))
+        stepUnits = max(1, Self.units(stepSize))
+    }
+
+    /// `value` in units of 10^-8, the finest precision Binance uses.
+    static func units(_ value: Decimal) -> Int64 {
+        NSDecimalNumber(decimal: value * 100_000_000).int64Value
+    }
+}
+
+/// Finds byte ranges in JSON text without building objects, so cached bodies reuse the recorded bytes.
+enum JSONScanner {
+    /// Range of the value of the first top-level `"key":` in the outermost object.
+    static func valueRange(ofKey key: String, in bytes: [UInt8]) -> Range<Int>? {
+        let needle = Array("\"\(key)\"".utf8)
+        var index = 0
+        var depth = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                if depth == 1, bytes[index...].starts(with: needle) {
+                    var cursor = index + needle.count
+                    while cursor < bytes.count, bytes[cursor] == UInt8(ascii: " ") || bytes[cursor] == 10 || bytes[cursor] == 13 || bytes[cursor] == 9 { cursor += 1 }
+                    if cursor < bytes.count, bytes[cursor] == UInt8(ascii: ":") {
+                        cursor += 1
+                        while cursor < bytes.count, bytes[cursor] == UInt8(ascii: " ") || bytes[cursor] == 10 || bytes[cursor] == 13 || bytes[cursor] == 9 { cursor += 1 }
+                        let end = endOfValue(bytes, from: cursor)
+                        return cursor..<end
+                    }
+                }
+                index = endOfString(bytes, from: index)
+                continue
+            }
+            if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") { depth += 1 }
+            if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") { depth -= 1 }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Ranges of the elements of the array whose text occupies `range`.
+    static func arrayElements(_ bytes: [UInt8], in range: Range<Int>) -> [Range<Int>] {
+        var result = [Range<Int>]()
+        var index = range.lowerBound + 1
+        while index < range.upperBound {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "]") { break }
+            if byte == UInt8(ascii: ",") || byte == UInt8(ascii: " ") || byte == 10 || byte == 13 || byte == 9 {
+                index += 1
+                continue
+            }
+            let end = endOfValue(bytes, from: index)
+            result.append(index..<end)
+            index = end
+        }
+        return result
+    }
+
+    private static func endOfString(_ bytes: [UInt8], from start: Int) -> Int {
+        var index = start + 1
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "\\") {
+                index += 2
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "\"") { return index + 1 }
+            index += 1
+        }
+        return bytes.count
+    }
+
+    private static func endOfValue(_ bytes: [UInt8], from start: Int) -> Int {
+        guard start < bytes.count else { return start }
+        let first = bytes[start]
+        if first == UInt8(ascii: "\"") { return endOfString(bytes, from: start) }
+        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+            var depth = 0
+            var index = start
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    index = endOfString(bytes, from: index)
+                    continue
+                }
+                if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") { depth += 1 }
+                if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+                    depth -= 1
+                    if depth == 0 { return index + 1 }
+                }
+                index += 1
+            }
+            return bytes.count
+        }
+        var index = start
+        while index < bytes.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")].contains(bytes[index]) {
+            index += 1
+        }
+        return index
+    }
+}

@@ -1,0 +1,59 @@
+import BinanceAPI
+import Foundation
+
+/// What the tool handlers share: the exchange client, the exchangeInfo cache and the settings they run under.
+package struct ExchangeGateway: Sendable {
+    package let client: BinanceClient
+    package let exchangeInfo: ExchangeInfoCache
+    package let configuration: Configuration
+    package let venue: Venue
+
+    package init(client: BinanceClient, exchangeInfo: ExchangeInfoCache, configuration: Configuration, venue: Venue) {
+        self.client = client
+        self.exchangeInfo = exchangeInfo
+        self.configuration = configuration
+        self.venue = venue
+    }
+
+    /// Sends one request and parses its JSON body.
+    /// - Throws: the mapped `ToolError` of any client failure.
+    func json(_ endpoint: Endpoint, _ parameters: RequestParameters = RequestParameters()) async throws(ToolError)
+        -> JSONValue
+    {
+        let response: HTTPResponse
+        do {
+            response = try await client.send(endpoint, parameters)
+        } catch {
+            throw ToolError(binance: error, endpoint: endpoint)
+        }
+        return try Self.parse(response.body, from: endpoint)
+    }
+
+    static func parse(_ body: Data, from endpoint: Endpoint) throws(ToolError) -> JSONValue {
+        do {
+            return try JSONValue.parse(body)
+        } catch {
+            throw ToolError(.internalError, "Unexpected response from \(endpoint): the body is not valid JSON.")
+        }
+    }
+}
+
+extension RequestParameters {
+    /// Adds the argument `name` under the Binance parameter `binanceName` when it was given.
+    mutating func copy(_ name: String, as binanceName: String, from arguments: ToolArguments) {
+        switch arguments[name] {
+        case .string(let text)?: set(binanceName, text)
+        case .decimal(let number)?: set(binanceName, DecimalText.format(number))
+        case .integer(let number)?: set(binanceName, String(number))
+        case .boolean(let flag)?: set(binanceName, flag ? "true" : "false")
+        case .all?, nil: break
+        }
+    }
+}
+
+extension ToolArguments {
+    /// The integer argument `name`, or `defaultValue` when it was not given.
+    func integer(_ name: String, default defaultValue: Int64) -> Int64 {
+        integer(name) ?? defaultValue
+    }
+}

@@ -1,0 +1,74 @@
+import BinanceAPI
+import Foundation
+
+extension ToolError {
+    /// Maps a client failure to the result's error: a rejection becomes `binance_api_error` with Binance's code
+    /// and a hint, a rate limit `rate_limit_exceeded` with the wait, a transport failure `network_error`.
+    ///
+    /// An unknown outcome of an order placement is not mapped here: the order tools reconcile it first and
+    /// report `order_status_unknown` with the client order id.
+    package init(binance error: BinanceError, endpoint: Endpoint) {
+        switch error {
+        case .rejected(let status, let code, let message):
+            let text = code == 0
+                ? "Binance rejected \(endpoint) with HTTP status \(status)."
+                : "Binance rejected the request: \(message) (code \(code))."
+            self.init(.binanceAPIError, text, code: code == 0 ? nil : code, hint: Self.hint(forBinanceCode: code))
+        case .rateLimited(let seconds, let message):
+            self.init(
+                .rateLimitExceeded,
+                "Rate limit reached: \(message) Retry after \(seconds) seconds.",
+                hint: "Wait \(seconds) seconds before the next request.",
+                details: ["retry_after_seconds": .int(seconds)]
+            )
+        case .banned(let until):
+            let seconds = max(0, Int(until.timeIntervalSinceNow.rounded(.up)))
+            self.init(
+                .rateLimitExceeded,
+                "Binance banned this IP address for exceeding rate limits; retry after \(seconds) seconds.",
+                hint: "Send nothing until the ban ends; more requests extend it.",
+                details: ["retry_after_seconds": .int(seconds)]
+            )
+        case .notSent(let reason):
+            self.init(.networkError, "The request to \(endpoint) was not sent: \(reason)", hint: "Check the network and retry.")
+        case .outcomeUnknown(let reason):
+            self.init(
+                .networkError,
+                "No usable answer from \(endpoint): \(reason)",
+                hint: "Retry; a read has no effect on the account."
+            )
+        case .decoding(let reason):
+            self.init(.internalError, "Unexpected response from \(endpoint): \(reason)")
+        case .invalidRequest(let reason):
+            self.init(
+                .configurationError,
+                reason,
+                hint: "Set BINANCE_API_KEY and BINANCE_API_SECRET, or run without them to use the simulated exchange."
+            )
+        case .cancelled:
+            self.init(.cancelled, "The request to \(endpoint) was cancelled.")
+        }
+    }
+
+    /// A next step for the Binance error codes people meet most often.
+    static func hint(forBinanceCode code: Int) -> String? {
+        switch code {
+        case -1013:
+            return "The order breaks one of the symbol's filters; get_symbol_info shows them."
+        case -1021:
+            return "The local clock differs from the exchange's; check the system clock, then retry."
+        case -1022, -2014, -2015:
+            return "Check BINANCE_API_KEY, BINANCE_API_SECRET and the key's permissions and IP restrictions."
+        case -1100, -1101, -1102, -1103, -1104, -1105, -1106, -1111:
+            return "A parameter was malformed or not expected; check the values sent."
+        case -1121:
+            return "Check the symbol with get_available_assets."
+        case -2010:
+            return "The exchange rejected the order; check the free balance with get_balance and the open orders."
+        case -2011, -2013:
+            return "Check the order id with get_open_orders or get_orders."
+        default:
+            return nil
+        }
+    }
+}

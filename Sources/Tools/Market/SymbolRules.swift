@@ -1,0 +1,158 @@
+import BinanceAPI
+import Foundation
+
+/// One symbol's trading rules from exchangeInfo: status, assets, order types and the filters that orders are
+/// checked against. Spot and USDⓈ-M futures publish different rules for the same symbol name.
+package struct SymbolRules: Sendable, Equatable, Decodable {
+    package var symbol: String
+    package var status: String
+    package var baseAsset: String
+    package var quoteAsset: String
+    package var baseAssetPrecision: Int?
+    package var quoteAssetPrecision: Int?
+    package var orderTypes: [String]
+    package var quoteOrderQtyMarketAllowed: Bool?
+    package var filters: [SymbolFilter]
+
+    /// Returns the filter of the given `filterType`, such as `LOT_SIZE`.
+    package func filter(_ type: String) -> SymbolFilter? {
+        filters.first { $0.filterType == type }
+    }
+
+    /// PRICE_FILTER's tick size; zero when the filter is absent or disabled.
+    package var tickSize: Decimal { filter("PRICE_FILTER")?.tickSize?.value ?? 0 }
+
+    /// LOT_SIZE's step size; zero when the filter is absent or disabled.
+    package var stepSize: Decimal { filter("LOT_SIZE")?.stepSize?.value ?? 0 }
+}
+
+/// One entry of a symbol's `filters`. Every member but the type is optional because each filter type has its
+/// own members. Spot and futures also name some of them differently (`minNotional` against `notional`).
+package struct SymbolFilter: Sendable, Equatable, Decodable {
+    package var filterType: String
+    package var minPrice: DecimalValue?
+    package var maxPrice: DecimalValue?
+    package var tickSize: DecimalValue?
+    package var minQty: DecimalValue?
+    package var maxQty: DecimalValue?
+    package var stepSize: DecimalValue?
+    package var minNotional: DecimalValue?
+    package var maxNotional: DecimalValue?
+    /// Futures MIN_NOTIONAL's minimum, which spot calls `minNotional`.
+    package var notional: DecimalValue?
+    package var applyToMarket: Bool?
+    package var applyMinToMarket: Bool?
+    package var applyMaxToMarket: Bool?
+    package var bidMultiplierUp: DecimalValue?
+    package var bidMultiplierDown: DecimalValue?
+    package var askMultiplierUp: DecimalValue?
+    package var askMultiplierDown: DecimalValue?
+    package var multiplierUp: DecimalValue?
+    package var multiplierDown: DecimalValue?
+    package var avgPriceMins: Int?
+    package var limit: Int?
+    package var maxNumOrders: Int?
+    package var maxNumAlgoOrders: Int?
+
+    package init(filterType: String) { self.filterType = filterType }
+}
+
+/// The parts of an exchangeInfo response the tools use.
+package struct ExchangeRules: Sendable, Decodable {
+    package var serverTime: Int64?
+    package var symbols: [SymbolRules]
+}
+
+extension SymbolRules {
+    /// Converts the client's typed spot `SymbolInfo` into the rules the order check reads.
+    package init(_ info: SymbolInfo) {
+        let typed = info.filters
+        var filters: [SymbolFilter] = []
+        if let price = typed.priceFilter {
+            var filter = SymbolFilter(filterType: "PRICE_FILTER")
+            filter.minPrice = price.minPrice
+            filter.maxPrice = price.maxPrice
+            filter.tickSize = price.tickSize
+            filters.append(filter)
+        }
+
+        for (lot, type) in [(typed.lotSize, "LOT_SIZE"), (typed.marketLotSize, "MARKET_LOT_SIZE")] {
+            guard let lot else { continue }
+            var filter = SymbolFilter(filterType: type)
+            filter.minQty = lot.minQty
+            filter.maxQty = lot.maxQty
+            filter.stepSize = lot.stepSize
+            filters.append(filter)
+        }
+
+        if let minNotional = typed.minNotional {
+            var filter = SymbolFilter(filterType: "MIN_NOTIONAL")
+            filter.minNotional = minNotional.minNotional
+            filter.applyToMarket = minNotional.applyToMarket
+            filter.avgPriceMins = minNotional.avgPriceMins
+            filters.append(filter)
+        }
+
+        if let notional = typed.notional {
+            var filter = SymbolFilter(filterType: "NOTIONAL")
+            filter.minNotional = notional.minNotional
+            filter.maxNotional = notional.maxNotional
+            filter.applyMinToMarket = notional.applyMinToMarket
+            filter.applyMaxToMarket = notional.applyMaxToMarket
+            filter.avgPriceMins = notional.avgPriceMins
+            filters.append(filter)
+        }
+
+        if let percent = typed.percentPrice {
+            var filter = SymbolFilter(filterType: "PERCENT_PRICE")
+            filter.multiplierUp = percent.multiplierUp
+            filter.multiplierDown = percent.multiplierDown
+            filter.avgPriceMins = percent.avgPriceMins
+            filters.append(filter)
+        }
+
+        if let bySide = typed.percentPriceBySide {
+            var filter = SymbolFilter(filterType: "PERCENT_PRICE_BY_SIDE")
+            filter.bidMultiplierUp = bySide.bidMultiplierUp
+            filter.bidMultiplierDown = bySide.bidMultiplierDown
+            filter.askMultiplierUp = bySide.askMultiplierUp
+            filter.askMultiplierDown = bySide.askMultiplierDown
+            filter.avgPriceMins = bySide.avgPriceMins
+            filters.append(filter)
+        }
+
+        if let iceberg = typed.icebergParts {
+            var filter = SymbolFilter(filterType: "ICEBERG_PARTS")
+            filter.limit = iceberg.limit
+            filters.append(filter)
+        }
+
+        if let maximum = typed.maxNumOrders {
+            var filter = SymbolFilter(filterType: "MAX_NUM_ORDERS")
+            filter.maxNumOrders = maximum.maxNumOrders
+            filters.append(filter)
+        }
+
+        if let maximum = typed.maxNumAlgoOrders {
+            var filter = SymbolFilter(filterType: "MAX_NUM_ALGO_ORDERS")
+            filter.maxNumAlgoOrders = maximum.maxNumAlgoOrders
+            filters.append(filter)
+        }
+
+        if typed.trailingDelta != nil {
+            filters.append(SymbolFilter(filterType: "TRAILING_DELTA"))
+        }
+
+        self.init(
+            symbol: info.symbol,
+            status: info.status,
+            baseAsset: info.baseAsset,
+            quoteAsset: info.quoteAsset,
+            baseAssetPrecision: info.baseAssetPrecision,
+            quoteAssetPrecision: info.quoteAssetPrecision,
+            orderTypes: info.orderTypes,
+            quoteOrderQtyMarketAllowed: info.quoteOrderQtyMarketAllowed,
+            filters: filters
+        )
+    }
+}

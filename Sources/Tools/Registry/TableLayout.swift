@@ -1,0 +1,16 @@
+/// A hint for the shell's table renderer: which array of a result's `data` to show as rows, and which of
+/// each row's members to show as columns, in order.
+package struct TableLayout: Sendable, Hashable {
+    /// Name of the array member of `data` whose elements become rows; nil when `data` itself is one row.
+    package var rows: String?
+    /// Members of each row to show, in order. Members that a row lacks show as empty cells.
+    package var columns: [String]
+    /// Columns holding decimals, which the renderer aligns on the decimal point.
+    package var decimalColumns: Set<String>
+
+    package init(rows: String?, columns: [String], decimalColumns: Set<String> = []) {
+        self.rows = rows
+        self.columns = columns
+        self.decimalColumns = decimalColumns
+    }
+}

@@ -1,0 +1,221 @@
+import BinanceAPI
+import Foundation
+import Testing
+import TestSupport
+@testable import Tools
+
+/// The read tools on the scripted exchange: the parameters they send and how they keep results small.
+struct ReadToolTests {
+    private func call(_ engine: ToolEngine, _ tool: String, _ arguments: [String: String]) async -> ToolResult {
+        await engine.invoke(tool, arguments: ToolsTestEngine.shellArguments(arguments),
+                            invocation: ToolsTestEngine.invocation(.script))
+    }
+
+    @Test func timeRangesReachBinanceInMilliseconds() async throws {
+        let exchange = ToolsFakeExchange()
+        let engine = try ToolsTestEngine.make(transport: exchange)
+        let result = await call(engine, "get_orders", [
+            "symbol": "LTCBTC", "start_time": "2024-01-01T00:00:00Z", "end_time": "2024-01-01T12:00:00Z", "limit": "20",
+        ])
+        #expect(result.isSuccess)
+        let sent = try #require(await exchange.parameters(sentTo: "/api/v3/allOrders").first)
+        #expect(sent["startTime"] == "1704067200000")
+        #expect(sent["endTime"] == "1704110400000")
+        #expect(sent["limit"] == "20")
+        #expect(sent["start_time"] == nil)
+    }
+
+    @Test func klinesSendIntervalAndRange() async throws {
+        let exchange = ToolsFakeExchange()
+        let engine = try ToolsTestEngine.make(transport: exchange)
+        _ = await call(engine, "get_klines", ["symbol": "BTCUSDT", "interval": "1M", "start_time": "1700000000000"])
+        let sent = try #require(await exchange.parameters(sentTo: "/api/v3/klines").first)
+        #expect(sent["interval"] == "1M")
+        #expect(sent["startTime"] == "1700000000000")
+        #expect(sent["limit"] == "100")
+    }
+
+    @Test func orderHistoryRangeIsAtMostOneDay() async throws {
+        let exchange = ToolsFakeExchange()
+        let engine = try ToolsTestEngine.make(transport: exchange)
+        let result = await call(engine, "get_orders", [
+            "symbol": "LTCBTC", "start_time": "2024-01-01", "end_time": "2024-01-03",
+        ])
+        #expect(result.error?["message"] == "Invalid time range for get_orders: end_time is more than 24 hours after start_time.")
+        #expect(await exchange.count(.get, "/api/v3/allOrders") == 0)
+    }
+
+    @Test func depositHistoryRangeIsAtMostNinetyDays() async throws {
+        let engine = try ToolsTestEngine.make(transport: ToolsFakeExchange())
+        let result = await call(engine, "get_deposit_history", [
+            "coin": "BTC", "start_time": "2024-01-01", "end_time": "2024-06-01",
+        ])
+        #expect(result.error?["message"] == "Invalid time range for get_deposit_history: end_time is more than 90 days after start_time.")
+    }
+
+    @Test func availableAssetsArePaged() async throws {
+        let engine = try ToolsTestEngine.make(transport: ToolsFakeExchange())
+        let first = await call(engine, "get_available_assets", ["quote_asset": "USDT", "limit": "2"])
+        #expect(first.data?["total"] == 5)
+        #expect(first.data?["returned"] == 2)
+        #expect(first.data?["hasMore"] == true)
+        #expect(first.data?["nextOffset"] == 2)
+        let last = await call(engine, "get_available_assets", ["quote_asset": "USDT", "limit": "2", "offset": "4"])
+        #expect(last.data?["returned"] == 1)
+        #expect(last.data?["hasMore"] == false)
+        #expect(last.data?["nextOffset"] == nil)
+        let names = (first.data?["symbols"]?.arrayValue ?? []) + (last.data?["symbols"]?.arrayValue ?? [])
+        #expect(names.compactMap { $0["quoteAsset"]?.stringValue }.allSatisfy { $0 == "USDT" })
+    }
+
+    @Test func availableAssetsSearchByName() async throws {
+        let engine = try ToolsTestEngine.make(transport: ToolsFakeExchange())
+        let result = await call(engine, "get_available_assets", ["search": "inch"])
+        #expect(result.data?["symbols"] == [["symbol": "1INCHUSDT", "status": "TRADING", "baseAsset": "1INCH", "quoteAsset": "USDT"]])
+    }
+
+    @Test func balanceOmitsZeroUnlessAsked() async throws {
+        let engine = try ToolsTestEngine.make(transport: ToolsFakeExchange())
+        let plain = await call(engine, "get_balance", [:])
+        #expect(plain.data?["balances"]?.arrayValue?.compactMap { $0["asset"]?.stringValue } == ["BTC", "USDT"])
+        let all = await call(engine, "get_balance", ["include_zero": "yes"])
+        #expect(all.data?["balances"]?.arrayValue?.count == 3)
+        let one = await call(engine, "get_balance", ["asset": "xrp"])
+        #expect(one.data?["balances"] == [["asset": "XRP", "free": "0", "locked": "0", "total": "0"]])
+        let usdt = await call(engine, "get_balance", ["asset": "USDT"])
+        #expect(usdt.data?["balances"] == [["asset": "USDT", "free": "10000", "locked": "250", "total": "10250"]])
+    }
+
+    @Test func positionsWithoutSizeAreHidden() async throws {
+        let exchange = ToolsFakeExchange()
+        await exchange.respond(.get, "/fapi/v3/positionRisk", json: """
+            [{"symbol":"BTCUSDT","positionSide":"BOTH","positionAmt":"0.000","entryPrice":"0.0","markPrice":"65000",
+              "unRealizedProfit":"0","liquidationPrice":"0"},
+             {"symbol":"ETHUSDT","positionSide":"BOTH","positionAmt":"-1.5","entryPrice":"3000","markPrice":"2990",
+              "unRealizedProfit":"15","liquidationPrice":"4100"}]
+            """)
+        let engine = try ToolsTestEngine.make(transport: exchange)
+        let open = await call(engine, "get_position_info", [:])
+        #expect(open.data?["positions"]?.arrayValue?.compactMap { $0["symbol"]?.stringValue } == ["ETHUSDT"])
+        let all = await call(engine, "get_position_info", ["include_empty": "true"])
+        #expect(all.data?["positions"]?.arrayValue?.count == 2)
+    }
+
+    @Test func pnlSumsRealizedProfitPerAsset() async throws {
+        let exchange = ToolsFakeExchange()
+        await exchange.respond(.get, "/fapi/v1/income", json: """
+            [{"symbol":"BTCUSDT","incomeType":"REALIZED_PNL","income":"0.1","asset":"USDT","time":1700000000000,"tradeId":"1"},
+             {"symbol":"ETHUSDT","incomeType":"REALIZED_PNL","income":"0.2","asset":"USDT","time":1700000001000,"tradeId":"2"},
+             {"symbol":"BTCUSDT","incomeType":"REALIZED_PNL","income":"-0.05","asset":"BNFCR","time":1700000002000,"tradeId":3}]
+            """)
+        let engine = try ToolsTestEngine.make(transport: exchange)
+        let result = await call(engine, "get_pnl", [:])
+        #expect(result.data?["realizedProfit"] == [["asset": "BNFCR", "amount": "-0.05"], ["asset": "USDT", "amount": "0.3"]])
+        #expect(await exchange.parameters(sentTo: "/fapi/v1/income").first?["incomeType"] == "REALIZED_PNL")
+    }
+
+    @Test func testnetSettingSelectsTheTestnet() async throws {
+        let exchange = ToolsFakeExchange()
+        let engine = try ToolsTestEngine.make(transport: exchange, environment: [
+            "BINANCE_API_KEY": "key", "BINANCE_API_SECRET": "secret", "BINANCE_TESTNET": "true",
+        ])
+        _ = await call(engine, "get_ticker_price", ["symbol": "BTCUSDT"])
+        _ = await call(engine, "get_funding_rate", ["symbol": "BTCUSDT"])
+        let hosts = await exchange.requests.map(\.baseURL)
+        #expect(hosts == ["https://testnet.binance.vision", "https://testnet.binancefuture.com"])
+        let status = await call(engine, "get_status", [:])
+        #expect(status.data?["venue"] == "testnet")
+    }
+
+    @Test func walletToolsAreUnavailableOnTestnet() async throws {
+        let exchange = ToolsFakeExchange()
+        let engine = try ToolsTestEngine.make(transport: exchange, environment: [
+            "BINANCE_API_KEY": "key", "BINANCE_API_SECRET": "secret", "BINANCE_TESTNET": "true",
+        ])
+        let result = await call(engine, "get_deposit_address", ["coin": "BTC"])
+        #expect(result.error?["type"] == "configuration_error")
+        #expect(result.error?["message"] == "Wallet endpoints are not available on the testnet venue.")
+        #expect(await exchange.requests.isEmpty)
+    }
+
+    @Test func feeInfoOnTestnetUsesAccountCommission() async throws {
+        let exchange = ToolsFakeExchange()
+        let engine = try ToolsTestEngine.make(transport: exchange, environment: [
+            "BINANCE_API_KEY": "key", "BINANCE_API_SECRET": "secret", "BINANCE_TESTNET": "true",
+        ])
+        let result = await call(engine, "get_fee_info", ["symbol": "BTCUSDT"])
+        #expect(result.data?["fees"] == [["symbol": "BTCUSDT", "makerCommission": "0.0000001", "takerCommission": "0.0000002"]])
+    }
+
+    @Test func symbolInfoExplainsSpotFilters() async throws {
+        let engine = try ToolsTestEngine.make(transport: ToolsFakeExchange())
+        let result = await call(engine, "get_symbol_info", ["symbol": "BTCUSDT"])
+        #expect(result.data?["tickSize"] == "0.01")
+        #expect(result.data?["stepSize"] == "0.00001")
+        let rules = result.data?["filters"]?.arrayValue ?? []
+        #expect(rules.first == ["filterType": "PRICE_FILTER",
+                                "rule": "Price from 0.01 to 1000000 USDT, in steps of 0.01 (0 means no limit)."])
+        #expect(rules.contains(["filterType": "NOTIONAL",
+                                "rule": "Order value (price × quantity) from 10 to 9000000 USDT."]))
+    }
+
+    @Test func statusHidesUserInfoOfBaseURL() {
+        #expect(SessionTools.withoutUserInfo("http://user:pw@127.0.0.1:8080/x") == "http://127.0.0.1:8080/x")
+        #expect(SessionTools.withoutUserInfo("https://api.binance.com") == "https://api.binance.com")
+    }
+}
+
+struct ExchangeInfoCacheTests {
+    /// A clock tests move by hand.
+    final class ManualClock: @unchecked Sendable {
+        // The lock protects `now`, which the test thread sets and the cache reads.
+        private let lock = NSLock()
+        private var current = Date(timeIntervalSince1970: 1_700_000_000)
+
+        var now: Date {
+            lock.lock()
+            defer { lock.unlock() }
+            return current
+        }
+
+        func advance(by seconds: TimeInterval) {
+            lock.lock()
+            defer { lock.unlock() }
+            current += seconds
+        }
+    }
+
+    @Test func refreshesWhenStale() async throws {
+        let exchange = ToolsFakeExchange()
+        let client = BinanceClient(
+            configuration: ClientConfiguration(spotBaseURL: "sim://spot", futuresBaseURL: "sim://futures", credentials: nil),
+            transport: exchange
+        )
+        let clock = ManualClock()
+        let cache = ExchangeInfoCache(client: client, maximumAge: 300, now: { clock.now })
+        _ = try await cache.rules(for: "BTCUSDT")
+        clock.advance(by: 299)
+        _ = try await cache.rules(for: "ETHUSDT")
+        #expect(await exchange.count(.get, "/api/v3/exchangeInfo") == 1)
+        clock.advance(by: 2)
+        _ = try await cache.rules(for: "BTCUSDT")
+        #expect(await exchange.count(.get, "/api/v3/exchangeInfo") == 2)
+    }
+
+    @Test func keepsMarketsApart() async throws {
+        let exchange = ToolsFakeExchange()
+        let client = BinanceClient(
+            configuration: ClientConfiguration(spotBaseURL: "sim://spot", futuresBaseURL: "sim://futures", credentials: nil),
+            transport: exchange
+        )
+        let cache = ExchangeInfoCache(client: client)
+        let spot = try await cache.rules(for: "BTCUSDT", market: .spot)
+        let futures = try await cache.rules(for: "BTCUSDT", market: .futures)
+        #expect(spot.tickSize == Decimal(string: "0.01"))
+        #expect(futures.tickSize == Decimal(string: "0.1"))
+        #expect(futures.filter("MIN_NOTIONAL")?.notional?.value == 100)
+        await cache.invalidate(.futures)
+        #expect(await cache.age(of: .futures) == nil)
+        #expect(await cache.age(of: .spot) != nil)
+    }
+}

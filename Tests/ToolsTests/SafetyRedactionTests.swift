@@ -1,0 +1,148 @@
+import BinanceAPI
+import Foundation
+import Testing
+import TestSupport
+
+@testable import Tools
+
+private let key = SafetyFixtures.canaryKey
+private let secret = SafetyFixtures.canarySecret
+/// A throwaway Ed25519 key made for this test with `openssl genpkey -algorithm ed25519`.
+private let pem = """
+    -----BEGIN PRIVATE KEY-----
+    MC4CAQAwBQYDK2VwBCIEIHRLpknEYZYLVvm9O2O5XZIcjj0e/9/WVkEltHxIOlk3
+    -----END PRIVATE KEY-----
+    """
+private let pemBody = "MC4CAQAwBQYDK2VwBCIEIHRLpknEYZYLVvm9O2O5XZIcjj0e/9/WVkEltHxIOlk3"
+
+private let redactor = Redactor(secrets: [key, secret, pem])
+
+/// Text shapes in which a secret may leak, each holding the canary key, secret or PEM body in some form.
+private let leakingShapes: [String] = [
+    key,
+    secret,
+    "prefix\(secret)suffix",
+    "GET /api/v3/account?timestamp=1&recvWindow=5000&signature=\(HexEncoding.encode(Array(secret.utf8)))",
+    "X-MBX-APIKEY: \(key)",
+    "x-mbx-apikey=\(key)",
+    #"{"headers":{"X-MBX-APIKEY":"\#(key)"}}"#,
+    #"{"code":-2015,"msg":"Invalid API-key, IP, or permissions for action. apiKey=\#(key)"}"#,
+    #"{"code":-1022,"msg":"Signature for this request is not valid: \#(secret)"}"#,
+    RequestParameters.percentEncode(secret),
+    HexEncoding.encode(Array(secret.utf8)),
+    HexEncoding.encode(Array(secret.utf8)).uppercased(),
+    Data(secret.utf8).base64EncodedString(),
+    Data(key.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_"),
+    "The key starts with \(key.prefix(16)) and that is all.",
+    "…and ends with \(secret.suffix(16))",
+    JSONValue.string(pem).serialized(),
+    pem,
+    "key file line: \(pemBody)",
+    "body \(pemBody.replacingOccurrences(of: "/", with: "%2F"))x",
+]
+
+/// Text that holds no secret and must come out unchanged.
+private let harmlessTexts: [String] = [
+    "token",
+    "The access token expired; request a new token.",
+    "Signature for this request is not valid.",
+    "signature",
+    "secret: none",
+    "BTCUSDT price 0.00001000 quantity 1234.5678",
+    "orderId 28457283958123456, clientOrderId bsh-2b7c1e0f-6a8d-4f67-9c1b-3e5d7a9b1c2d",
+    "txId 98A3EA560C6B3336D348B6C83F0F95ECE4F1F5919E94BD006E5BF3BF264FACFC",
+    "txId 0xb5ef8c13b968a406cc62a93a8bd80f9e9a906ef1b3fcf20a2e48573c17659268",
+    "address 0x52908400098527886E0F7030069857D2E4169EE7",
+    "address 1HPn8Rx2y6nNSfagQBKy27GB99Vbzg89wv",
+    "Invalid symbol 'BTC/USDT': expected 2 to 20 letters and digits.",
+    "listenKey expired",
+    "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----",
+]
+
+@Suite struct SafetyRedactionTests {
+    @Test(arguments: leakingShapes.indices)
+    func knownSecretIsRemovedFromEveryShape(index: Int) {
+        let text = leakingShapes[index]
+
+        let redacted = redactor.redact(text)
+
+        #expect(!redacted.contains(key), "\(redacted)")
+        #expect(!redacted.contains(secret), "\(redacted)")
+        #expect(!redacted.contains(pemBody), "\(redacted)")
+        #expect(!redacted.contains(String(secret.prefix(16))), "\(redacted)")
+        #expect(!redacted.contains(String(key.suffix(16))), "\(redacted)")
+        #expect(!redacted.contains(HexEncoding.encode(Array(secret.utf8))), "\(redacted)")
+        #expect(redacted.contains("[REDACTED"), "\(redacted)")
+    }
+
+    @Test(arguments: harmlessTexts)
+    func harmlessTextIsUnchanged(text: String) {
+        #expect(redactor.redact(text) == text)
+    }
+
+    @Test func unknownKeysAreRemovedByShape() {
+        let shapeOnly = Redactor()
+        // Binance's documented example key and secret, which this redactor was not given.
+        let exampleKey = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
+        let exampleSecret = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
+
+        #expect(shapeOnly.redact("key \(exampleKey) ok") == "key [REDACTED] ok")
+        #expect(shapeOnly.redact("secret=\(exampleSecret)") == "secret=[REDACTED]")
+        #expect(shapeOnly.redact("a=1&signature=c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71") == "a=1&signature=[REDACTED]")
+        #expect(shapeOnly.redact("X-MBX-APIKEY: abcdefgh12345678") == "X-MBX-APIKEY: [REDACTED]")
+        #expect(shapeOnly.redact(pem) == "[REDACTED PRIVATE KEY]")
+    }
+
+    @Test func sensitiveMembersAreReplacedInJSON() {
+        let value: JSONValue = .object([
+            "signature": .string("abc"),
+            "apiKey": .string("anything"),
+            "X-MBX-APIKEY": .string("anything"),
+            "token": .string("kept-token-value"),
+            "symbol": .string("BTCUSDT"),
+            "price": .number(Decimal(string: "0.00001")!),
+            "nested": .array([.object(["msg": .string("echo \(secret)")])]),
+        ])
+
+        let redacted = Redactor(secrets: [secret]).redact(value)
+
+        #expect(redacted["signature"] == .string("[REDACTED]"))
+        #expect(redacted["apiKey"] == .string("[REDACTED]"))
+        #expect(redacted["X-MBX-APIKEY"] == .string("[REDACTED]"))
+        #expect(redacted["token"] == .string("kept-token-value"))
+        #expect(redacted["symbol"] == .string("BTCUSDT"))
+        #expect(redacted["price"] == .number(Decimal(string: "0.00001")!))
+        #expect(redacted["nested"] == .array([.object(["msg": .string("echo [REDACTED]")])]))
+    }
+
+    @Test func errorResultEchoingTheSecretIsRedacted() {
+        let error = ToolError(
+            .binanceAPIError,
+            "Binance rejected the request: Signature for this request is not valid. (signature=\(secret))",
+            code: -1022,
+            hint: "Check the key \(key).",
+            details: ["echo": .string(secret)]
+        )
+
+        let text = redactor.redact(ToolResult.failure(error)).structured.serialized()
+
+        #expect(!text.contains(secret))
+        #expect(!text.contains(key))
+        #expect(text.contains("Signature for this request is not valid."))
+    }
+
+    @Test func redactorFromConfigurationReadsTheKeyFile() throws {
+        let directory = SafetyFixtures.temporaryDirectory()
+        let path = directory + "/key.pem"
+        try pem.write(toFile: path, atomically: true, encoding: .utf8)
+        let configuration = try SafetyFixtures.configuration(
+            ["BINANCE_API_KEY": key, "BINANCE_PRIVATE_KEY_FILE": path],
+            home: directory
+        )
+
+        let fromConfiguration = Redactor(configuration: configuration)
+
+        #expect(fromConfiguration.redact("line \(pemBody)") == "line [REDACTED]")
+        #expect(fromConfiguration.redact("k \(key.prefix(20))") == "k [REDACTED]\(key.dropFirst(16).prefix(4))")
+    }
+}
