@@ -12,7 +12,7 @@ struct ScriptModeTests {
             input: input,
             environment: BinaryRunner.cleanEnvironment(home: home, extra: ["MCP_LOG_SECURITY": "false"].merging(extra) { $1 }),
             workingDirectory: home,
-            timeout: .seconds(30)
+            timeout: .seconds(90)
         )
         #expect(!output.timedOut)
         return output
