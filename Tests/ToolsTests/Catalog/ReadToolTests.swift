@@ -195,11 +195,42 @@ struct ExchangeInfoCacheTests {
         let cache = ExchangeInfoCache(client: client, maximumAge: 300, now: { clock.now })
         _ = try await cache.rules(for: "BTCUSDT")
         clock.advance(by: 299)
-        _ = try await cache.rules(for: "ETHUSDT")
+        _ = try await cache.rules(for: "BTCUSDT")
         #expect(await exchange.count(.get, "/api/v3/exchangeInfo") == 1)
         clock.advance(by: 2)
         _ = try await cache.rules(for: "BTCUSDT")
         #expect(await exchange.count(.get, "/api/v3/exchangeInfo") == 2)
+    }
+
+    @Test func fetchesOneSpotSymbolUntilTheMarketIsListed() async throws {
+        let exchange = ToolsFakeExchange()
+        let client = BinanceClient(
+            configuration: ClientConfiguration(spotBaseURL: "sim://spot", futuresBaseURL: "sim://futures", credentials: nil),
+            transport: exchange
+        )
+        let cache = ExchangeInfoCache(client: client)
+        _ = try await cache.rules(for: "BTCUSDT")
+        _ = try await cache.rules(for: "ETHUSDT")
+        #expect(await exchange.parameters(sentTo: "/api/v3/exchangeInfo").map { $0["symbol"] } == ["BTCUSDT", "ETHUSDT"])
+        _ = try await cache.allSymbols()
+        _ = try await cache.rules(for: "BNBUSDT")
+        #expect(await exchange.count(.get, "/api/v3/exchangeInfo") == 3)
+    }
+
+    @Test func unknownSymbolRejectionIsNamed() async throws {
+        let exchange = ToolsFakeExchange()
+        await exchange.respond(.get, "/api/v3/exchangeInfo", status: 400, json: #"{"code":-1121,"msg":"Invalid symbol."}"#)
+        let client = BinanceClient(
+            configuration: ClientConfiguration(spotBaseURL: "sim://spot", futuresBaseURL: "sim://futures", credentials: nil),
+            transport: exchange
+        )
+        do {
+            _ = try await ExchangeInfoCache(client: client).rules(for: "NOPEUSDT")
+            Issue.record("an unknown symbol was accepted")
+        } catch {
+            #expect(error.message == "Unknown symbol 'NOPEUSDT': it is not listed on spot.")
+            #expect(error.type == .validationError)
+        }
     }
 
     @Test func keepsMarketsApart() async throws {
