@@ -9,13 +9,19 @@ enum AccountTools {
             DataField("makerCommission", .decimal),
             DataField("takerCommission", .decimal),
         ]
-        let schema = DataShape.object(["fees": DataShape.array(of: DataShape.object(fields))], required: ["fees"])
+        let schema = DataShape.object(
+            ["fees": DataShape.array(of: DataShape.object(fields)), "total": DataShape.integer],
+            required: ["fees", "total"]
+        )
         return Tool(
             name: "get_fee_info",
             title: "Trading fees",
-            summary: "Maker and taker commission rates of one symbol, or of every symbol when none is given.",
+            summary: "Maker and taker commission rates of one symbol, or of the first 'limit' symbols when none is given.",
             group: .account,
-            parameters: [Parameters.symbol(required: false)],
+            parameters: [
+                Parameters.symbol(required: false),
+                Parameters.limit(1, 5000, default: 100, "Symbols to return when no symbol is given, at most 5000."),
+            ],
             dataSchema: schema,
             annotations: .read,
             examples: ["get_fee_info symbol=BTCUSDT"],
@@ -35,13 +41,16 @@ enum AccountTools {
                 }
                 let maker = DataShape.decimalText(standard["maker"] ?? .null) ?? "0"
                 let taker = DataShape.decimalText(standard["taker"] ?? .null) ?? "0"
-                return ["fees": [["symbol": .string(symbol), "makerCommission": .string(maker),
-                                  "takerCommission": .string(taker)]]]
+                return [
+                    "fees": [["symbol": .string(symbol), "makerCommission": .string(maker), "takerCommission": .string(taker)]],
+                    "total": 1,
+                ]
             }
             var parameters = RequestParameters()
             parameters.set("symbol", symbol)
-            let payload = try await gateway.json(.tradeFee, parameters)
-            return ["fees": .array(try DataShape.mapArray(payload, fields))]
+            let fees = try DataShape.mapArray(try await gateway.json(.tradeFee, parameters), fields)
+            let limit = Int(arguments.integer("limit", default: 100))
+            return ["fees": .array(Array(fees.prefix(limit))), "total": .int(fees.count)]
         }
     }
 

@@ -145,6 +145,21 @@ struct ReadToolTests {
         ])
         let result = await call(engine, "get_fee_info", ["symbol": "BTCUSDT"])
         #expect(result.data?["fees"] == [["symbol": "BTCUSDT", "makerCommission": "0.0000001", "takerCommission": "0.0000002"]])
+        #expect(result.data?["total"] == 1)
+    }
+
+    @Test func feeInfoWithoutSymbolIsLimited() async throws {
+        let exchange = ToolsFakeExchange()
+        await exchange.respond(.get, "/sapi/v1/asset/tradeFee", json: """
+            [{"symbol":"ADABNB","makerCommission":"0.001","takerCommission":"0.001"},
+             {"symbol":"BNBBTC","makerCommission":"0.001","takerCommission":"0.001"},
+             {"symbol":"BTCUSDT","makerCommission":"0.00075","takerCommission":"0.001"}]
+            """)
+        let engine = try ToolsTestEngine.make(transport: exchange)
+        let result = await call(engine, "get_fee_info", ["limit": "2"])
+        #expect(result.data?["total"] == 3)
+        #expect(result.data?["fees"]?.arrayValue?.compactMap { $0["symbol"]?.stringValue } == ["ADABNB", "BNBBTC"])
+        #expect(await exchange.parameters(sentTo: "/sapi/v1/asset/tradeFee").first?["symbol"] == nil)
     }
 
     @Test func symbolInfoExplainsSpotFilters() async throws {
