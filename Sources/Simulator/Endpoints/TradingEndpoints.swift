@@ -273,14 +273,17 @@ extension ExchangeEngine {
     func advanceMatching(to time: Int64) {
         for symbol in ledger.symbolsWithOpenOrders {
             guard let rules = catalog.rules(symbol) else { continue }
-            let open = ledger.openOrders(symbol: symbol)
-            let oldest = open.map(\.updateTime).min() ?? time
-            let from = max(matchedUntil[symbol] ?? oldest, time - 86_400_000)
+            let summary = ledger.summary(symbol: symbol)
+            let from = max(matchedUntil[symbol] ?? summary.oldestUpdate, time - 86_400_000)
             matchedUntil[symbol] = time
             guard time > from else { continue }
             let samples = Int(min(200, max(2, (time - from) / 1000)))
             let extremes = market.range(rules, from: from, to: time, samples: samples)
+            let buyCrossed = summary.highestBuy.map { extremes.low < $0 } ?? false
+            let sellCrossed = summary.lowestSell.map { extremes.high > $0 } ?? false
+            guard buyCrossed || sellCrossed || summary.hasWaitingConditional else { continue }
             let current = market.price(rules, at: time)
+            let open = ledger.openOrders(symbol: symbol)
             let sorted = open.sorted { lhs, rhs in
                 if lhs.price != rhs.price { return lhs.isBuy ? lhs.price > rhs.price : lhs.price < rhs.price }
                 return lhs.orderId < rhs.orderId

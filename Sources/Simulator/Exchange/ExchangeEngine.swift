@@ -9,7 +9,7 @@ final class ExchangeEngine: @unchecked Sendable {
     let market: MarketModel
     let ledger: PaperLedger
     let faults: FaultInjector
-    private let verifier: RequestVerifier
+    private let verifier: SignatureVerifier
     let lock = NSLock()
     var limiter: RateLimiter
     /// Time up to which resting orders of each symbol have been matched against the price path.
@@ -24,7 +24,12 @@ final class ExchangeEngine: @unchecked Sendable {
         ledger = try PaperLedger(path: options.databasePath)
         faults = FaultInjector(plan: options.faults)
         limiter = RateLimiter(limits: options.rateLimits)
-        verifier = RequestVerifier(credential: options.credential)
+        switch options.credential {
+        case .hmac(let secret):
+            verifier = .hmac(secret: secret)
+        case .publicKeyPEM(let pem):
+            verifier = try SignatureVerifier.publicKey(pem: pem)
+        }
         try ledger.load()
         if ledger.isEmpty {
             try createAccount(balances: options.startingBalances)
@@ -72,7 +77,7 @@ final class ExchangeEngine: @unchecked Sendable {
         lock.withLock { ledger.balance(asset) }
     }
 
-    var openOrderCount: Int { lock.withLock { ledger.openOrders(symbol: nil).count } }
+    var openOrderCount: Int { lock.withLock { ledger.openOrderIds.values.reduce(0) { $0 + $1.count } } }
 
     // MARK: - Faults around processing
 
@@ -232,20 +237,4 @@ final class ExchangeEngine: @unchecked Sendable {
 struct RequestContext {
     var time: Int64
     var headers: [String: String]
-}
-
-/// Verifies request signatures with the configured credential.
-struct RequestVerifier: Sendable {
-    let credential: SimulatorCredential
-
-    func verify(payload: [UInt8], signature: String) -> Bool {
-        switch credential {
-        case .hmac(let secret):
-            let expected = HexEncoding.encode(HMACSigner.mac(key: secret.bytes, message: payload))
-            return expected == signature.lowercased()
-        case .publicKeyPEM:
-            // TODO: verify Ed25519 and RSA signatures once BinanceAPI's SignatureVerifier is on main.
-            return false
-        }
-    }
 }

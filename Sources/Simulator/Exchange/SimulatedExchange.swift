@@ -145,6 +145,18 @@ package final class SimulatedExchange: Sendable {
         return engine.failAfterProcessing(fault.kind, response: response)
     }
 
+    /// Answers one request on the calling thread, sleeping for injected latency. The loopback server uses this
+    /// so its connection threads never wait for Swift's cooperative thread pool.
+    func serveBlocking(_ request: HTTPRequest) -> SimulatorReply {
+        let fault = engine.faults.draw(path: request.path)
+        if fault.latencyMilliseconds > 0 {
+            Thread.sleep(forTimeInterval: Double(fault.latencyMilliseconds) / 1000)
+        }
+        if let early = engine.failBeforeProcessing(fault.kind, request: request) { return early }
+        let response = engine.process(request)
+        return engine.failAfterProcessing(fault.kind, response: response)
+    }
+
     /// Replaces the paper account with a new one holding `balances`: cancels nothing, forgets all orders and trades.
     package func resetAccount(balances: [String: Decimal]) throws {
         try engine.resetAccount(balances: balances)

@@ -25,45 +25,64 @@ struct RecordedSeries: Sendable {
     /// Rows that do not have that shape are skipped.
     static func parse(_ data: [UInt8]) -> RecordedSeries? {
         var candles = [Candle]()
-        var fields = [Int64]()
+        candles.reserveCapacity(data.count / 100)
+        // Up to 12 fields per row. Fields with a decimal point become units of 10^-8; fields without one
+        // (times, counts) stay integers.
+        var fields = (Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0))
+        var fieldIndex = 0
         var current: Int64 = 0
         var fractionDigits = -1
         var valid = true
-        // Fields with a decimal point become units of 10^-8; fields without one (times, counts) stay integers.
-        func finishField() {
-            var value = current
-            if fractionDigits >= 0 {
-                if fractionDigits > 8 { valid = false }
-                for _ in 0..<max(0, 8 - fractionDigits) { value = value &* 10 }
-            }
-            fields.append(value)
-            current = 0
-            fractionDigits = -1
-        }
-        for byte in data {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                current = current &* 10 &+ Int64(byte - UInt8(ascii: "0"))
-                if fractionDigits >= 0 { fractionDigits += 1 }
-            case UInt8(ascii: "."):
-                fractionDigits = 0
-            case UInt8(ascii: ","):
-                finishField()
-            case 10:
-                finishField()
-                if valid, fields.count >= 9 {
-                    candles.append(Candle(
-                        openTime: fields[0],
-                        openUnits: fields[1], highUnits: fields[2], lowUnits: fields[3], closeUnits: fields[4],
-                        volumeUnits: fields[5], quoteVolumeUnits: fields[7], trades: fields[8]
-                    ))
+        data.withUnsafeBufferPointer { buffer in
+            for byte in buffer {
+                if byte >= 48 && byte <= 57 {
+                    current = current &* 10 &+ Int64(byte &- 48)
+                    if fractionDigits >= 0 { fractionDigits += 1 }
+                    continue
                 }
-                fields.removeAll(keepingCapacity: true)
-                valid = true
-            case 13:
-                continue
-            default:
-                valid = false
+                if byte == 46 {
+                    fractionDigits = 0
+                    continue
+                }
+                if byte == 13 { continue }
+                guard byte == 44 || byte == 10 else {
+                    valid = false
+                    continue
+                }
+                var value = current
+                if fractionDigits >= 0 {
+                    if fractionDigits > 8 { valid = false }
+                    var scale = fractionDigits
+                    while scale < 8 {
+                        value = value &* 10
+                        scale += 1
+                    }
+                }
+                switch fieldIndex {
+                case 0: fields.0 = value
+                case 1: fields.1 = value
+                case 2: fields.2 = value
+                case 3: fields.3 = value
+                case 4: fields.4 = value
+                case 5: fields.5 = value
+                case 6: fields.6 = value
+                case 7: fields.7 = value
+                case 8: fields.8 = value
+                default: break
+                }
+                fieldIndex += 1
+                current = 0
+                fractionDigits = -1
+                if byte == 10 {
+                    if valid, fieldIndex >= 9 {
+                        candles.append(Candle(
+                            openTime: fields.0, openUnits: fields.1, highUnits: fields.2, lowUnits: fields.3,
+                            closeUnits: fields.4, volumeUnits: fields.5, quoteVolumeUnits: fields.7, trades: fields.8
+                        ))
+                    }
+                    fieldIndex = 0
+                    valid = true
+                }
             }
         }
         guard candles.count >= 2 else { return nil }

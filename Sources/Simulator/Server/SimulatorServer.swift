@@ -153,7 +153,7 @@ package final class SimulatorServer: @unchecked Sendable {
                 let body = Data(#"{"code":-1000,"msg":"Unsupported HTTP method '\#(parsed.method)'."}"#.utf8)
                 reply = .response(HTTPResponse(status: 405, body: body))
             } else {
-                reply = BlockingBridge.run { await self.exchange.serve(request) }
+                reply = exchange.serveBlocking(request)
             }
             let keepAlive = parsed.keepAlive
             switch reply {
@@ -255,24 +255,6 @@ private final class ServerState: @unchecked Sendable {
             connections.removeAll()
             return open
         }
-    }
-}
-
-/// Runs async work from a plain thread and waits for its result.
-enum BlockingBridge {
-    static func run<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
-        let box = ResultBox<T>()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            box.value = await work()
-            done.signal()
-        }
-        done.wait()
-        return box.value!
-    }
-
-    private final class ResultBox<T>: @unchecked Sendable {
-        var value: T?
     }
 }
 

@@ -9,19 +9,26 @@ enum AccountTools {
             DataField("makerCommission", .decimal),
             DataField("takerCommission", .decimal),
         ]
-        let schema = DataShape.object(["fees": DataShape.array(of: DataShape.object(fields))], required: ["fees"])
+        let schema = DataShape.object(
+            ["fees": DataShape.array(of: DataShape.object(fields)), "total": DataShape.integer],
+            required: ["fees", "total"]
+        )
         return Tool(
             name: "get_fee_info",
             title: "Trading fees",
-            summary: "Maker and taker commission rates of one symbol, or of every symbol when none is given.",
+            summary: "Maker and taker commission rates of one symbol, or of the first 'limit' symbols when none is given.",
             group: .account,
-            parameters: [Parameters.symbol(required: false)],
+            parameters: [
+                Parameters.symbol(required: false),
+                Parameters.limit(1, 5000, default: 100, "Symbols to return when no symbol is given, at most 5000."),
+            ],
             dataSchema: schema,
             annotations: .read,
             examples: ["get_fee_info symbol=BTCUSDT"],
             layout: TableLayout(rows: "fees", columns: ["symbol", "makerCommission", "takerCommission"],
                                 decimalColumns: ["makerCommission", "takerCommission"])
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             let symbol = arguments.string("symbol")
             if gateway.venue == .testnet {
                 // The spot testnet serves no /sapi endpoints; its account commission endpoint needs a symbol.
@@ -34,13 +41,16 @@ enum AccountTools {
                 }
                 let maker = DataShape.decimalText(standard["maker"] ?? .null) ?? "0"
                 let taker = DataShape.decimalText(standard["taker"] ?? .null) ?? "0"
-                return ["fees": [["symbol": .string(symbol), "makerCommission": .string(maker),
-                                  "takerCommission": .string(taker)]]]
+                return [
+                    "fees": [["symbol": .string(symbol), "makerCommission": .string(maker), "takerCommission": .string(taker)]],
+                    "total": 1,
+                ]
             }
             var parameters = RequestParameters()
             parameters.set("symbol", symbol)
-            let payload = try await gateway.json(.tradeFee, parameters)
-            return ["fees": .array(try DataShape.mapArray(payload, fields))]
+            let fees = try DataShape.mapArray(try await gateway.json(.tradeFee, parameters), fields)
+            let limit = Int(arguments.integer("limit", default: 100))
+            return ["fees": .array(Array(fees.prefix(limit))), "total": .int(fees.count)]
         }
     }
 
@@ -67,7 +77,8 @@ enum AccountTools {
             examples: ["get_balance", "get_balance asset=USDT", "balance"],
             layout: TableLayout(rows: "balances", columns: ["asset", "free", "locked", "total"],
                                 decimalColumns: ["free", "locked", "total"])
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             let payload = try await gateway.json(.account)
             let balances = try Balances(payload)
             let asset = arguments.string("asset")
@@ -111,7 +122,8 @@ enum AccountTools {
             annotations: .read,
             examples: ["get_account_snapshot account_type=SPOT"],
             layout: TableLayout(rows: "snapshots", columns: ["type", "updateTime"])
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             let type = arguments.string("account_type") ?? "SPOT"
             var parameters: RequestParameters = ["type": type]
             parameters.copy("start_time", as: "startTime", from: arguments)
@@ -144,7 +156,8 @@ enum AccountTools {
             annotations: .read,
             examples: ["get_orders symbol=BTCUSDT limit=10", "orders BTCUSDT"],
             layout: TableLayout(rows: "orders", columns: OrderFields.listColumns, decimalColumns: OrderFields.decimalColumns)
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             try checkDayRange(arguments, tool: "get_orders")
             let symbol = arguments.string("symbol") ?? ""
             var parameters: RequestParameters = ["symbol": symbol]
@@ -169,7 +182,8 @@ enum AccountTools {
             examples: ["get_open_orders symbol=BTCUSDT", "get_open_orders"],
             layout: TableLayout(rows: "orders", columns: ["symbol"] + OrderFields.listColumns,
                                 decimalColumns: OrderFields.decimalColumns)
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             var parameters = RequestParameters()
             parameters.set("symbol", arguments.string("symbol"))
             let payload = try await gateway.json(.openOrders, parameters)
@@ -187,9 +201,10 @@ enum AccountTools {
             dataSchema: DataShape.object(["order": OrderFields.orderSchema], required: ["order"]),
             annotations: .read,
             examples: ["get_order symbol=BTCUSDT order_id=12345"],
-            layout: TableLayout(rows: nil, columns: ["symbol"] + OrderFields.listColumns,
+            layout: TableLayout(rows: "order", columns: ["symbol"] + OrderFields.listColumns,
                                 decimalColumns: OrderFields.decimalColumns)
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             var parameters = try orderReference(arguments, tool: "get_order")
             parameters.set("symbol", arguments.string("symbol"))
             let payload = try await gateway.json(.queryOrder, parameters)
@@ -231,7 +246,8 @@ enum AccountTools {
             examples: ["get_my_trades symbol=BTCUSDT limit=20"],
             layout: TableLayout(rows: "trades", columns: ["time", "orderId", "side", "price", "qty", "commission", "commissionAsset"],
                                 decimalColumns: ["price", "qty", "commission"])
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             try checkDayRange(arguments, tool: "get_my_trades")
             let symbol = arguments.string("symbol") ?? ""
             var parameters: RequestParameters = ["symbol": symbol]
@@ -252,7 +268,7 @@ enum AccountTools {
 
     // MARK: - Shared checks
 
-    /// Binance answers allOrders and myTrades only for ranges of at most 24 hours.
+    /// Rejects ranges over 24 hours, which Binance does not serve for allOrders and myTrades.
     static func checkDayRange(_ arguments: ToolArguments, tool: String) throws(ToolError) {
         guard let start = arguments.integer("start_time"), let end = arguments.integer("end_time") else { return }
         guard end - start <= 86_400_000 else {

@@ -6,7 +6,7 @@ import Foundation
 /// NOTIONAL, PERCENT_PRICE and PERCENT_PRICE_BY_SIDE, and the free balance.
 ///
 /// All arithmetic is `Decimal`. A value off a tick or step is rejected with the nearest valid values, unless
-/// the draft requests rounding down; a rounded value is reported as an adjustment, never changed silently.
+/// the draft requests rounding down. A rounded value is reported as an adjustment, so nothing changes silently.
 package enum OrderCheck {
     static let typesWithPrice: Set<String> = ["LIMIT", "LIMIT_MAKER", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"]
     static let typesWithStopPrice: Set<String> = ["STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"]

@@ -3,7 +3,7 @@ import Foundation
 
 /// The part of `preview_order` and `create_order` that is the same: fetch the symbol's rules, the account
 /// and the average price, then run `OrderCheck`.
-struct OrderPlacement {
+struct OrderPreparation {
     /// An order that passed the local checks, with what the preview shows about it.
     struct Prepared {
         var draft: OrderDraft
@@ -49,7 +49,7 @@ struct OrderPlacement {
         return data
     }
 
-    /// The taker commission as an upper bound: BUY pays in the base asset, SELL in the quote asset.
+    /// Estimates the commission at the taker rate, an upper bound: BUY pays in the base asset, SELL in the quote asset.
     func commission(_ order: CheckedOrder, environment: OrderEnvironment) -> JSONValue? {
         guard let rate = environment.takerCommissionRate else { return nil }
         let amount: Decimal
@@ -74,7 +74,7 @@ struct OrderPlacement {
         ]
     }
 
-    /// How much of the free balance the order uses, in percent: the quote asset for BUY, the base for SELL.
+    /// Computes the share of the free balance the order uses, in percent: the quote asset for BUY, the base for SELL.
     func balanceShare(_ order: CheckedOrder, environment: OrderEnvironment) -> JSONValue? {
         let asset: String
         let free: Decimal?
