@@ -324,3 +324,16 @@ package struct Redactor: Sendable {
             || byte == UInt8(ascii: ".")
     }
 }
+
+extension Logger {
+    /// Returns a logger that redacts each message and metadata value before passing it to this logger.
+    ///
+    /// The executable wraps its stderr logger once at start, so records from every module, including
+    /// transport errors that quote a signed URL, are redacted whatever their source.
+    package func redacting(with redactor: Redactor) -> Logger {
+        let base = self
+        return Logger(label: label, minimumLevel: minimumLevel) { level, message, metadata in
+            base.log(level, redactor.redact(message), redactor.redact(metadata))
+        }
+    }
+}
