@@ -5,16 +5,16 @@ import TestSupport
 
 @testable import Tools
 
-/// How the hostile exchange of these tests answers: it echoes each request, signature and API key included.
+/// How the hostile exchange of these tests responds: it echoes each request, signature and API key included.
 enum EchoMode: String, CaseIterable, Sendable {
     /// A Binance error body whose message quotes the request.
     case errorBody
     /// A 200 response whose JSON members quote the request.
     case successBody
     /// A transport failure whose reason quotes the request, for orders, cancels and the first ticker read;
-    /// other reads get the scripted exchange's answers, because the client retries reads with back-off.
+    /// other reads get the scripted exchange's responses, because the client retries reads with back-off.
     case transportFailure
-    /// Reads get the scripted exchange's normal answers, so orders and cancels are built and sent; those
+    /// Reads get the scripted exchange's normal responses, so orders and cancels are built and sent; those
     /// state changes get an error body quoting the request.
     case stateChangeRejection
 }
@@ -81,7 +81,7 @@ final class LogCollector: @unchecked Sendable {
     }
 }
 
-/// A sample value for each kind of parameter, so every tool can be called.
+/// Returns a sample value for each kind of parameter, so every tool can be called.
 private func sampleValue(for kind: ParameterKind) -> JSONValue {
     switch kind {
     case .string: return .string("x")
@@ -134,11 +134,11 @@ private func movesFunds(_ request: HTTPRequest) -> Bool {
         )
         let credentials = try #require(try CredentialLoader.load(configuration))
         let logger = logs.logger.redacting(with: Redactor(configuration: configuration))
-        let made = try ToolEngine.make(configuration: configuration, transport: transport, credentials: credentials, logger: logger)
-        var services = made.services
+        let catalogueEngine = try ToolEngine.make(configuration: configuration, transport: transport, credentials: credentials, logger: logger)
+        var services = catalogueEngine.services
         services.audit = AuditLog(directory: home, redactor: services.redactor, securityEventSink: securityLines.append)
         services.tradingGuard = TradingGuard(configuration: configuration, stateDirectory: home, audit: services.audit)
-        let engine = ToolEngine(tools: made.tools, services: services)
+        let engine = ToolEngine(tools: catalogueEngine.tools, services: services)
 
         var outputs: [String] = []
         for tool in engine.tools {

@@ -7,7 +7,7 @@ package struct AuditReceipt: Sendable, Equatable {
     package var hash: String
 }
 
-/// Why an audit event could not be written.
+/// The reason an audit event could not be written.
 package struct AuditLogError: Error, Sendable, Equatable, CustomStringConvertible {
     package var description: String
 }
@@ -15,7 +15,7 @@ package struct AuditLogError: Error, Sendable, Equatable, CustomStringConvertibl
 /// The tamper-evident audit log: JSON Lines in the state directory, one event per line, each chained to the
 /// previous one by SHA-256.
 ///
-/// Each record holds `seq` (1, 2, 3, … across rotations), `prev_hash` and
+/// Each record contains `seq` (1, 2, 3, … across rotations), `prev_hash` and
 /// `hash = SHA-256(prev_hash + canonical record without hash)`, where the canonical form is compact JSON with
 /// sorted keys. The first record of the first file has `prev_hash` of 64 zeros.
 ///
