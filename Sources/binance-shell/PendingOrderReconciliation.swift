@@ -58,10 +58,3 @@ func reconcilePendingOrders(engine: ToolEngine, origin: Origin) async -> [String
     }
     return lines
 }
-
-
-/// The way in this run serves, for the audit events written before it starts.
-func startOrigin(_ options: LaunchOptions) -> Origin {
-    if options.mode == .mcp { return .mcp }
-    return options.commands == nil && isatty(0) == 1 ? .shell : .script
-}
