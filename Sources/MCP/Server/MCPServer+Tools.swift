@@ -105,7 +105,6 @@ extension MCPServer {
 
         // A client that passed a progress token sees rate-limit waits as progress, so its calls may wait; others
         // fail at once with the wait time.
-        // NOTE: the invocation rate limiter in Tools fails fast whatever the policy, so no progress is sent yet.
         var progress: (@Sendable (String) -> Void)?
         var waitPolicy = WaitPolicy.failFast
         if progressToken != nil {
