@@ -13,7 +13,7 @@ import TestSupport
         (value as? String).flatMap { DecimalText.parse($0) } ?? -1
     }
 
-    /// The first minute after now at which `symbol` trades below (or above) `price`, from the market model.
+    /// Returns the first minute after now at which `symbol` trades below (or above) `price`, from the market model.
     private func timeWhenPrice(_ client: SimTestClient, _ symbol: String, below price: Decimal? = nil, above: Decimal? = nil) throws -> Int64 {
         let engine = client.exchange.engine
         let rules = try #require(engine.catalog.rules(symbol))

@@ -76,4 +76,23 @@ import TestSupport
         let limits = body?["rateLimits"] as? [[String: Any]]
         #expect(limits?.first?["limit"] as? Int == 50_000)
     }
+
+    @Test func successfulOrdersCostNoWeight() async throws {
+        let client = try SimTestClient.make()
+        #expect(await client.get("/api/v3/ping").header("x-mbx-used-weight-1m") == "1")
+        let placed = await client.order([("symbol", "BTCUSDT"), ("side", "BUY"), ("type", "MARKET"), ("quantity", "0.001")])
+        #expect(placed.status == 200)
+        #expect(placed.header("x-mbx-used-weight-1m") == "1")
+        let rejected = await client.order([("symbol", "BTCUSDT"), ("side", "BUY"), ("type", "MARKET"), ("quantity", "0.000015")])
+        #expect(rejected.status == 400)
+        #expect(rejected.header("x-mbx-used-weight-1m") == "2")
+    }
+
+    @Test func withdrawHistoryCountsAccountWeight() async throws {
+        let client = try SimTestClient.make()
+        let response = await client.signed(.get, "/sapi/v1/capital/withdraw/history")
+        #expect(response.status == 200)
+        #expect(response.header("x-sapi-used-uid-weight-1m") == "18000")
+        #expect(response.header("x-sapi-used-ip-weight-1m") == nil)
+    }
 }

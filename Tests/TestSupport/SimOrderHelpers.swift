@@ -31,7 +31,7 @@ extension SimTestClient {
         await signed(.post, "/api/v3/order", parameters)
     }
 
-    /// The current price of `symbol` from the exchange.
+    /// Fetches the current price of `symbol` from the exchange.
     package func price(_ symbol: String) async -> Decimal {
         let response = await get("/api/v3/ticker/price", [("symbol", symbol)])
         let text = (Self.json(response) as? [String: Any])?["price"] as? String

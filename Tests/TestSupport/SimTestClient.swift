@@ -120,7 +120,7 @@ package struct SimTestClient: Sendable {
         try? JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed])
     }
 
-    /// The `{"code","msg"}` of an error body.
+    /// Returns the `{"code","msg"}` of an error body.
     package static func error(_ response: HTTPResponse) -> (code: Int, message: String)? {
         guard let object = json(response) as? [String: Any],
               let code = object["code"] as? Int,

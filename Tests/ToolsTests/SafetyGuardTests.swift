@@ -364,3 +364,92 @@ private func liveConfiguration(_ extra: [String: String] = [:], home: String) th
         #expect(pending.isEmpty)
     }
 }
+
+/// The guard behind the real order tools of the catalogue, on the scripted exchange.
+@Suite struct SafetyCatalogueGuardTests {
+    private let limitBuy: [String: JSONValue] = [
+        "symbol": .string("BTCUSDT"),
+        "side": .string("BUY"),
+        "order_type": .string("LIMIT"),
+        "quantity": .string("0.001"),
+        "price": .string("65000"),
+    ]
+
+    private func engine(_ environment: [String: String], exchange: ToolsFakeExchange) throws -> ToolEngine {
+        var settings = SafetyFixtures.liveEnvironment
+        settings["MCP_RATE_LIMIT_ENABLED"] = "false"
+        settings.merge(environment) { _, new in new }
+        let configuration = try SafetyFixtures.configuration(settings, home: SafetyFixtures.temporaryDirectory())
+        return try ToolEngine.make(
+            configuration: configuration,
+            transport: exchange,
+            credentials: try CredentialLoader.load(configuration),
+            logger: .disabled
+        )
+    }
+
+    @Test(arguments: [
+        ([:], "trading_disabled"),
+        (["BINANCE_ALLOW_TRADING": "true", "BINANCE_MAX_ORDER_NOTIONAL": "50"], "trading_disabled"),
+        (["BINANCE_ALLOW_TRADING": "true", "BINANCE_SYMBOL_ALLOWLIST": "ETHUSDT"], "trading_disabled"),
+    ])
+    func refusedCreateOrderSendsNoOrder(environment: [String: String], errorType: String) async throws {
+        let exchange = ToolsFakeExchange()
+        let engine = try engine(environment, exchange: exchange)
+
+        let result = await engine.invoke("create_order", arguments: limitBuy, invocation: SafetyFixtures.invocation(.mcp))
+
+        #expect(result.error?["type"] == .string(errorType))
+        #expect(await exchange.count(.post, "/api/v3/order") == 0)
+    }
+
+    @Test(arguments: [
+        (ConfirmationDecision.declined, "confirmation_declined"),
+        (ConfirmationDecision.unavailable(reason: "the MCP client does not support elicitation."), "confirmation_required"),
+    ])
+    func unconfirmedCreateOrderSendsNoOrder(decision: ConfirmationDecision, errorType: String) async throws {
+        let exchange = ToolsFakeExchange()
+        let engine = try engine(["BINANCE_ALLOW_TRADING": "true"], exchange: exchange)
+        let confirmer = FixedConfirmer(decision)
+
+        let result = await engine.invoke(
+            "create_order",
+            arguments: limitBuy,
+            invocation: SafetyFixtures.invocation(.mcp, confirmer: confirmer)
+        )
+
+        #expect(result.error?["type"] == .string(errorType))
+        #expect(confirmer.requests.count == 1)
+        #expect(await exchange.count(.post, "/api/v3/order") == 0)
+    }
+
+    @Test func confirmedCreateOrderIsSentOnce() async throws {
+        let exchange = ToolsFakeExchange()
+        let engine = try engine(["BINANCE_ALLOW_TRADING": "true"], exchange: exchange)
+        let confirmer = FixedConfirmer(.accepted)
+
+        let result = await engine.invoke(
+            "create_order",
+            arguments: limitBuy,
+            invocation: SafetyFixtures.invocation(.shell, confirmer: confirmer)
+        )
+
+        #expect(result.isSuccess)
+        #expect(confirmer.requests.first?.summary.hasPrefix("Venue: live (real money)\nOrder: BUY 0.001 BTCUSDT LIMIT at 65000") == true)
+        #expect(await exchange.count(.post, "/api/v3/order") == 1)
+    }
+
+    @Test func liveCancelIsRefusedBeforeAnyRequest() async throws {
+        let exchange = ToolsFakeExchange()
+        let engine = try engine([:], exchange: exchange)
+
+        let result = await engine.invoke(
+            "cancel_order",
+            arguments: ["symbol": .string("BTCUSDT"), "order_id": .string("1")],
+            invocation: SafetyFixtures.invocation(.mcp)
+        )
+
+        #expect(result.error?["type"] == .string("trading_disabled"))
+        #expect(await exchange.requests.isEmpty)
+    }
+}

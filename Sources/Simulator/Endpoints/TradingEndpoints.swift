@@ -54,6 +54,8 @@ extension ExchangeEngine {
         } catch let failure as APIFailure {
             throw failure
         } catch {
+            options.logger.error("Paper order was not stored", ["symbol": request.rules.symbol, "error": "\(error)"])
+            try? ledger.load()
             throw APIFailure(status: 500, code: -1000, "The paper account could not be updated.")
         }
         if order.isOpen, matchedUntil[order.symbol] == nil { matchedUntil[order.symbol] = time }
@@ -255,7 +257,7 @@ extension ExchangeEngine {
         return low <= stopPrice
     }
 
-    /// A 22-character id in Binance's style, derived from the order id and the seed.
+    /// Returns a 22-character id in Binance's style, derived from the order id and the seed.
     private func generatedClientOrderId(_ orderId: Int64) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
         var state = SplitMix.hash(options.seed ^ 0xC11E47, UInt64(bitPattern: orderId))
@@ -306,6 +308,7 @@ extension ExchangeEngine {
                 }
             } catch {
                 // The transaction rolled back the database; reload memory from it so both agree.
+                options.logger.error("Matching resting orders failed", ["symbol": symbol, "error": "\(error)"])
                 try? ledger.load()
             }
         }
@@ -409,6 +412,7 @@ extension ExchangeEngine {
                 try ledger.touch(time)
             }
         } catch {
+            options.logger.error("Paper cancel was not stored", ["orderId": String(found.orderId), "error": "\(error)"])
             try? ledger.load()
             throw APIFailure(status: 500, code: -1000, "The paper account could not be updated.")
         }

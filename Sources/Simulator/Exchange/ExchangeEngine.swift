@@ -82,6 +82,9 @@ final class ExchangeEngine: @unchecked Sendable {
     // MARK: - Faults around processing
 
     func failBeforeProcessing(_ kind: SimulatorFaultKind?, request: HTTPRequest) -> SimulatorReply? {
+        if let kind {
+            options.logger.info("Injecting a simulator fault", ["fault": "\(kind)", "http.path": request.path])
+        }
         switch kind {
         case .serverError(let status):
             return .response(HTTPResponse(status: status, headers: ["content-type": "text/html"], body: Data()))
@@ -171,6 +174,10 @@ final class ExchangeEngine: @unchecked Sendable {
             var context = RequestContext(time: time, headers: [:])
             let body = try endpoint.handler(self, parameters, &context)
             headers.merge(context.headers) { _, new in new }
+            if endpoint.freeWhenSuccessful {
+                let weight = endpoint.weight(parameters)
+                headers.merge(limiter.refund(family: endpoint.family, weight: weight, at: time)) { _, new in new }
+            }
             headers["content-type"] = "application/json;charset=UTF-8"
             return HTTPResponse(status: 200, headers: headers, body: Data(body))
         } catch {
@@ -220,7 +227,7 @@ final class ExchangeEngine: @unchecked Sendable {
         if Decimal(time - timestamp) > window { throw APIFailure.timestampOutside }
     }
 
-    /// The bytes the client signed: the raw query without its `signature` pair, followed by the raw body
+    /// Returns the bytes the client signed: the raw query without its `signature` pair, followed by the raw body
     /// without its `signature` pair, with nothing re-encoded.
     static func signedPayload(query: String, body: Data) -> [UInt8] {
         func strip(_ bytes: [UInt8]) -> [UInt8] {
@@ -233,7 +240,7 @@ final class ExchangeEngine: @unchecked Sendable {
     }
 }
 
-/// What a handler may add to a successful response.
+/// The request time and the headers a handler adds to a successful response.
 struct RequestContext {
     var time: Int64
     var headers: [String: String]

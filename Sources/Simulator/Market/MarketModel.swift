@@ -118,7 +118,7 @@ final class MarketModel: @unchecked Sendable {
         return [UInt8](data)
     }
 
-    /// The recorded 15-minute spot series of `asset` against USDT, loaded once per process on first use.
+    /// Returns the recorded 15-minute spot series of `asset` against USDT, loaded once per process on first use.
     func recorded(_ asset: String) -> RecordedSeries? {
         guard Self.recordedAssets.contains(asset) else { return nil }
         return Self.seriesLock.withLock {
@@ -144,7 +144,7 @@ final class MarketModel: @unchecked Sendable {
     private static let stableAssets: Set<String> = ["USDT", "USDC", "BUSD", "TUSD", "FDUSD", "DAI", "USDP", "PAX", "USDS"]
 
     /// USDT value of `asset` at `time` (milliseconds) as a `Double`. Only market prices are derived from it;
-    /// they are snapped to whole ticks before anything else sees them.
+    /// they are snapped to whole ticks before any other code uses them.
     func usdtValueEstimate(_ asset: String, at time: Int64) -> Double {
         if let recorded = recorded(asset) { return Double(replayedUnits(recorded, at: time)) / 100_000_000 }
         let reference = Self.referenceValues[asset] ?? Self.hashedReference(asset)
@@ -262,7 +262,7 @@ final class MarketModel: @unchecked Sendable {
 
     // MARK: - Synthetic walk
 
-    /// A smooth deterministic factor near 1: hourly knots of up to ±6 % joined by cosine easing, plus ±0.15 %
+    /// Returns a smooth deterministic factor near 1: hourly knots of up to ±6 % joined by cosine easing, plus ±0.15 %
     /// per-minute noise.
     private func walkFactor(_ asset: String, at time: Int64) -> Double {
         let assetKey = SplitMix.hash(seed, Self.stableHash(asset))
@@ -279,7 +279,7 @@ final class MarketModel: @unchecked Sendable {
         return 1 + smooth + noise
     }
 
-    /// A reference value between 0.05 and 50 USDT spread evenly on a log scale by the asset's name.
+    /// Returns a reference value between 0.05 and 50 USDT spread evenly on a log scale by the asset's name.
     private static func hashedReference(_ asset: String) -> Double {
         let unit = SplitMix.unit(SplitMix.hash(0xC0FFEE, stableHash(asset)))
         return 0.05 * pow(1000, unit)

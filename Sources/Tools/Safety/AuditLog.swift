@@ -7,7 +7,7 @@ package struct AuditReceipt: Sendable, Equatable {
     package var hash: String
 }
 
-/// Why an audit event could not be written.
+/// The reason an audit event could not be written.
 package struct AuditLogError: Error, Sendable, Equatable, CustomStringConvertible {
     package var description: String
 }
@@ -15,7 +15,7 @@ package struct AuditLogError: Error, Sendable, Equatable, CustomStringConvertibl
 /// The tamper-evident audit log: JSON Lines in the state directory, one event per line, each chained to the
 /// previous one by SHA-256.
 ///
-/// Each record holds `seq` (1, 2, 3, … across rotations), `prev_hash` and
+/// Each record contains `seq` (1, 2, 3, … across rotations), `prev_hash` and
 /// `hash = SHA-256(prev_hash + canonical record without hash)`, where the canonical form is compact JSON with
 /// sorted keys. The first record of the first file has `prev_hash` of 64 zeros.
 ///
@@ -151,7 +151,7 @@ package actor AuditLog {
             throw AuditLogError(description: error.description)
         }
         if durable, fsync(descriptor) != 0 { throw failure("Syncing", path) }
-        writeHead(receipt)
+        writeHead(receipt, sync: durable)
         return (receipt, line)
     }
 
@@ -176,7 +176,7 @@ package actor AuditLog {
         } catch {
             throw AuditLogError(description: error.description)
         }
-        writeHead(receipt)
+        writeHead(receipt, sync: false)
         return receipt
     }
 
@@ -296,12 +296,13 @@ package actor AuditLog {
         return AuditReceipt(seq: NSDecimalNumber(decimal: seq).int64Value, hash: hash)
     }
 
-    private func writeHead(_ receipt: AuditReceipt) {
+    /// Replaces the head file; it is synced only with durable records, so ordinary events cost no disk flush.
+    private func writeHead(_ receipt: AuditReceipt, sync: Bool) {
         guard let directory else { return }
         let path = (directory as NSString).appendingPathComponent(Self.headFileName)
         let json: JSONValue = .object(["seq": .int64(receipt.seq), "hash": .string(receipt.hash)])
         do {
-            try SecureFile.replaceContents(ofPath: path, with: Data((json.serialized() + "\n").utf8))
+            try SecureFile.replaceContents(ofPath: path, with: Data((json.serialized() + "\n").utf8), sync: sync)
         } catch {
             logger.error("audit head write failed", ["audit.error": error.description])
         }

@@ -26,14 +26,17 @@ package enum SecureFile {
         }
     }
 
-    /// Replaces a file's contents atomically: writes a temporary file with mode 0600, syncs it, renames it.
-    package static func replaceContents(ofPath path: String, with data: Data) throws(SecureFileError) {
+    /// Replaces a file's contents atomically: writes a temporary file with mode 0600, syncs it unless
+    /// `sync` is false, and renames it over the file.
+    package static func replaceContents(ofPath path: String, with data: Data, sync: Bool = true)
+        throws(SecureFileError)
+    {
         let temporary = path + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SecureFileError(operation: "Creating", path: temporary, code: errno) }
         defer { close(descriptor) }
         try writeAll(data, to: descriptor, path: temporary)
-        guard fsync(descriptor) == 0 else { throw SecureFileError(operation: "Syncing", path: temporary, code: errno) }
+        if sync, fsync(descriptor) != 0 { throw SecureFileError(operation: "Syncing", path: temporary, code: errno) }
         guard rename(temporary, path) == 0 else {
             let code = errno
             unlink(temporary)

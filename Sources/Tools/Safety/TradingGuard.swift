@@ -334,7 +334,7 @@ package actor TradingGuard {
         await audit.recordReportingFailure(AuditEvent(.tradingResumed, time: clock(), venue: venue))
     }
 
-    /// The halt in force, read from the halt file on every call so another process's halt counts at once.
+    /// Returns the halt in force, read from the halt file on every call so another process's halt counts at once.
     package func currentHalt() -> HaltState? {
         if let state = killSwitch.read() { return state }
         if killSwitch.path == nil { return haltInMemory }
@@ -375,7 +375,7 @@ package actor TradingGuard {
 
     // MARK: - Status
 
-    /// The guard's state for `get_status`: venue rules, limits, today's totals, the halt and the pauses.
+    /// Returns the guard's state for `get_status`: venue rules, limits, today's totals, the halt and the pauses.
     package func status() -> JSONValue {
         let now = clock()
         var members: [String: JSONValue] = [
