@@ -47,7 +47,7 @@ package struct ResultRenderer: Sendable {
     /// Order members shown when a result carries one order besides its table rows.
     private static let orderColumns = ["symbol", "orderId", "side", "type", "status", "price", "origQty", "executedQty"]
 
-    /// Lays out `data` as the tool's hint says; nil when the data does not have the expected shape.
+    /// Lays out `data` by the tool's hint; returns nil when the data does not have the expected shape.
     private func render(_ members: [String: JSONValue], layout: TableLayout) -> String? {
         var context = CellContext()
         context.symbol = members["symbol"]?.stringValue
@@ -75,7 +75,7 @@ package struct ResultRenderer: Sendable {
         return sections.joined(separator: "\n\n")
     }
 
-    /// The object holding a one-row layout's columns: `data` itself, or its nested object (such as `order`)
+    /// Returns the object with a one-row layout's columns: `data` itself, or its nested object (such as `order`)
     /// that has more of the columns.
     private static func rowSource(_ members: [String: JSONValue], columns: [String]) -> [String: JSONValue] {
         func score(_ object: [String: JSONValue]) -> Int { columns.filter { object[$0] != nil }.count }
@@ -86,7 +86,7 @@ package struct ResultRenderer: Sendable {
         return best
     }
 
-    /// A table of `objects` showing `columns` that at least one object has, in order.
+    /// Builds a table of `objects` with the `columns` that at least one object has, in order.
     private func table(_ objects: [[String: JSONValue]], columns: [String], context: CellContext) -> String {
         let present = columns.filter { column in objects.contains { $0[column] != nil } }
         let rows = objects.map { object -> [String] in

@@ -29,7 +29,7 @@ struct TerminalWatchPresenter: WatchPresenter {
         }
     }
 
-    /// Waits one interval; returns true when a key or Ctrl-C asks to stop.
+    /// Waits one interval; returns true when a key press or Ctrl-C requests a stop.
     private func waitForStop(_ terminal: RawKeyboard) async -> Bool {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: interval)
