@@ -4,11 +4,56 @@ import Simulator
 import Tools
 
 /// Serves the simulated exchange over HTTP on a loopback address until SIGINT, SIGTERM or the end of stdin.
-/// Its one account uses the key and secret (or key file) that the client reads from the configuration.
+///
+/// Its one account uses the key and secret that the client reads from the configuration, or the built-in paper
+/// key when none is set. The paper account lives in `simulator.sqlite` under `BINANCE_SHELL_HOME`, and a fault
+/// plan is read from `BINANCE_SIM_FAULTS`. The first line on stdout is the server's base URL.
 /// - Returns: the exit status.
 func serveSimulator(host: String, port: Int, configuration: Configuration, logger: Logger) async -> Int32 {
-    // TODO: start SimulatorServer.start(exchange:host:port:) once the simulator publishes it.
-    _ = (host, port, configuration, logger)
-    FileHandle.standardError.write(Data("binance-shell: --serve-sim is not available in this build yet.\n".utf8))
+    let faults: SimulatorFaultPlan
+    do {
+        faults = try SimulatorFaultPlan.fromEnvironment() ?? .none
+    } catch {
+        return report("binance-shell: \(error)")
+    }
+    do {
+        try FileManager.default.createDirectory(
+            atPath: configuration.home,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
+    } catch {
+        return report("binance-shell: cannot create BINANCE_SHELL_HOME '\(configuration.home)'.")
+    }
+    var options = SimulatorOptions(databasePath: configuration.home + "/simulator.sqlite", faults: faults)
+    if let key = configuration.apiKey, let secret = configuration.apiSecret {
+        options.apiKey = key
+        options.credential = .hmac(secret: Secret(secret))
+    }
+    let server: SimulatorServer
+    do {
+        let exchange = try SimulatedExchange(options: options)
+        server = try SimulatorServer.start(exchange: exchange, host: host, port: UInt16(clamping: port))
+    } catch {
+        return report("binance-shell: cannot start the simulator: \(error)")
+    }
+    FileHandle.standardOutput.write(Data((server.url + "\n").utf8))
+    logger.info("Simulator serving", ["http.url": server.url])
+
+    // SIGINT and SIGTERM keep their default action (end the process); the end of stdin stops the server.
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let thread = Thread {
+            while FileHandle.standardInput.availableData.count > 0 {}
+            continuation.resume()
+        }
+        thread.name = "simulator-stdin"
+        thread.start()
+    }
+    server.stop()
+    return 0
+}
+
+private func report(_ message: String) -> Int32 {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
     return 2
 }

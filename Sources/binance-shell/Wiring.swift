@@ -29,12 +29,13 @@ struct Wiring {
             return Wiring(engine: engine, hooks: hooks)
         case .testnet, .live, .custom:
             let credentials = try networkCredentials(configuration)
-            _ = credentials
-            // TODO: use URLSessionTransport once the client publishes it; no network transport exists yet.
-            throw ToolError(
-                .configurationError,
-                "The \(configuration.venue.rawValue) venue is not available in this build yet: use --venue sim."
+            let engine = try ToolEngine.make(
+                configuration: configuration,
+                transport: URLSessionTransport(),
+                credentials: credentials,
+                logger: logger
             )
+            return Wiring(engine: engine, hooks: SessionHooks())
         }
     }
 

@@ -3,7 +3,7 @@ import Foundation
 
 /// An `HTTPTransport` that plays back queued responses or failures and records every request it gets.
 ///
-/// When the queue is empty, the fallback handler answers; without one, the request fails as not sent.
+/// When the queue is empty, the fallback handler responds. Without one, the request fails as not sent.
 /// `@unchecked Sendable`: all mutable state is guarded by `lock`.
 package final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
     package enum Step: Sendable {
@@ -43,14 +43,16 @@ package final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
         case .fail(let error): throw error
         case .handle(let handler): return handler(request)
         case nil:
-            guard let fallback else { throw .notSent("no scripted response for \(request.method.rawValue) \(request.path)") }
+            guard let fallback else {
+                throw .notSent("no scripted response for \(request.method.rawValue) \(request.path)")
+            }
             return fallback(request)
         }
     }
 }
 
 extension HTTPResponse {
-    /// A JSON response with `body` as its text.
+    /// Builds a JSON response with `body` as its text.
     package static func json(_ body: String, status: Int = 200, headers: [String: String] = [:]) -> HTTPResponse {
         var allHeaders = headers
         allHeaders["Content-Type"] = "application/json;charset=UTF-8"

@@ -85,7 +85,7 @@ package final class ManualClock: @unchecked Sendable {
 package enum SafetyFixtures {
     /// A 64-character key and secret never used anywhere else, so any occurrence in output is a leak.
     package static let canaryKey = "CanaryKey7Qx2Lm9Vb4Nc8Zr1Ws5Ty3Ud6Ef0Gh2Jk4Mn7Pq9Rs1Tu3Vw5Xy8Za0"
-    package static let canarySecret = "CanarySecret3Hj8Kl2Mn5Bv7Cx9Zq1Wr4Ty6Ui8Op0As2Df4Gh6Jk8Lz1Xc3Vb5N"
+    package static let canarySecret = "CanarySecret3Hj8Kl2Mn5Bv7Cx9Zq1Wr4Ty6Ui8Op0As2Df4Gh6Jk8Lz1Xc3Vb5"
 
     /// Creates a fresh temporary directory for one test's state (`BINANCE_SHELL_HOME`).
     package static func temporaryDirectory() -> String {

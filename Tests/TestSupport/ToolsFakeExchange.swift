@@ -47,7 +47,7 @@ package actor ToolsFakeExchange: HTTPTransport {
 
     /// Returns the decoded query parameters of every request sent to `path`, oldest first.
     package func parameters(sentTo path: String, method: HTTPMethod? = nil) -> [[String: String]] {
-        requests.filter { $0.path == path && (method == nil || $0.method == method) }.map(\.queryParameters)
+        requests.filter { $0.path == path && (method == nil || $0.method == method) }.map(\.toolsDecodedParameters)
     }
 
     // MARK: - Canned payloads
@@ -59,7 +59,7 @@ package actor ToolsFakeExchange: HTTPTransport {
         }
         fixed("GET", "/api/v3/exchangeInfo", trimmedExchangeInfo)
         routes["GET /api/v3/ticker/price"] = { request in
-            let symbol = request.queryParameters["symbol"] ?? "BTCUSDT"
+            let symbol = request.toolsDecodedParameters["symbol"] ?? "BTCUSDT"
             return json(#"{"symbol":"\#(symbol)","price":"65000.01000000"}"#)
         }
         fixed("GET", "/api/v3/ticker/24hr", fixture("ticker_24hr.json"))
@@ -164,10 +164,12 @@ package actor ToolsFakeExchange: HTTPTransport {
 }
 
 extension HTTPRequest {
-    /// The query string decoded into name–value pairs; a repeated name keeps its last value.
-    package var queryParameters: [String: String] {
+    /// Returns the query string and the form body decoded into name–value pairs; a repeated name keeps its
+    /// last value.
+    package var toolsDecodedParameters: [String: String] {
         var values: [String: String] = [:]
-        for pair in query.split(separator: "&") {
+        let text = body.isEmpty ? query : query + "&" + String(decoding: body, as: UTF8.self)
+        for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = String(parts[0]).removingPercentEncoding ?? String(parts[0])
             let value = parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? String(parts[1])) : ""

@@ -18,13 +18,36 @@ package enum ToolsTestEngine {
             apiKey: Secret(SimulatedExchange.paperAPIKey),
             signer: HMACSigner(secret: Secret(SimulatedExchange.paperSecret))
         )
-        return try ToolEngine.make(configuration: configuration, transport: transport, credentials: credentials, logger: .disabled)
+        return try ToolEngine.make(
+            configuration: configuration,
+            transport: transport,
+            credentials: credentials,
+            logger: .disabled,
+            clock: instantWaits
+        )
     }
 
-    /// Builds an engine on a fresh in-memory simulated exchange.
-    package static func simulated(seed: UInt64 = 1) throws -> ToolEngine {
-        let exchange = try SimulatedExchange(options: SimulatorOptions(databasePath: ":memory:", seed: seed))
-        return try make(transport: InProcessTransport(exchange: exchange))
+    /// The system time with waits that return at once, so retries and order lookups do not slow tests down.
+    package static let instantWaits = ClientClock(now: ClientClock.system.now, sleep: { _ in })
+
+    /// Builds an engine on a fresh in-memory simulated exchange whose clock stands still at `clock`.
+    ///
+    /// Two engines made with the same seed and clock see the same market and the same new account, so the
+    /// same calls give the same results. The engine signs with the largest `recvWindow` (60000 ms), so the
+    /// simulator accepts its requests from 5 seconds before `clock` until 56 seconds after it, in real time.
+    /// - Parameter clock: milliseconds since 1970; `simulatorClock()` gives a suitable value.
+    package static func simulated(seed: UInt64 = 1, clock: Int64) throws -> ToolEngine {
+        let options = SimulatorOptions(databasePath: ":memory:", seed: seed, clock: SimulatorClock(fixedAt: clock))
+        return try make(
+            transport: InProcessTransport(exchange: try SimulatedExchange(options: options)),
+            environment: ["BINANCE_RECV_WINDOW": "60000"]
+        )
+    }
+
+    /// Returns a simulator time 55 seconds after now, in milliseconds, which keeps the requests of a test that
+    /// lasts under a minute inside the window `simulated(seed:clock:)` describes.
+    package static func simulatorClock() -> Int64 {
+        Int64(Date().timeIntervalSince1970 * 1000) + 55_000
     }
 
     /// Returns an invocation from `origin` whose confirmer accepts every order.

@@ -37,8 +37,8 @@ extension BinanceClient {
             let response = try await send(.newOrder, parameters, waitPolicy: waitPolicy, progress: progress)
             return .placed(try Self.decode(Order.self, from: response.body, endpoint: .newOrder))
         } catch {
-            // Only an unknown outcome leaves the order in doubt; anything else proves it was not placed,
-            // except a decoding failure of a 2xx body, which proves it was.
+            // Only an unknown outcome leaves the order in doubt. A 2xx body that cannot be decoded proves the
+            // order was placed but not its state, so it is reconciled too. Every other error proves no order.
             switch error {
             case .outcomeUnknown(let reason), .decoding(let reason): failure = reason
             default: throw error
@@ -114,7 +114,8 @@ extension BinanceClient {
         if let given = parameters["newClientOrderId"] {
             guard ClientOrderID.isValid(given) else {
                 throw .invalidRequest(
-                    "newClientOrderId '\(given)' is invalid: expected 1 to 36 characters from A-Z, a-z, 0-9, '-' and '_'."
+                    "newClientOrderId '\(given)' is invalid: expected 1 to 36 characters from A-Z, a-z, 0-9, "
+                        + "'-' and '_'."
                 )
             }
             return given

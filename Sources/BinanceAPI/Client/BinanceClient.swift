@@ -46,7 +46,7 @@ package actor BinanceClient {
     /// - Parameters:
     ///   - waitPolicy: what to do when a rate limit would be exceeded or the server asked for a pause.
     ///   - progress: receives a line whenever the request waits for a limit.
-    /// - Throws: `BinanceError` for every non-2xx answer, transport failure and rate-limit refusal.
+    /// - Throws: `BinanceError` for every non-2xx response, transport failure and rate-limit refusal.
     package func send(
         _ endpoint: Endpoint,
         _ parameters: RequestParameters = RequestParameters(),
@@ -123,13 +123,14 @@ package actor BinanceClient {
         limiters[group, default: RateLimiterState()].configure(rules.compactMap(LimitWindow.init))
     }
 
-    /// A snapshot of clock, limits and server pauses for `get_status`.
+    /// Returns a snapshot of clock offset, limits and server pauses for `get_status`.
     package func status() -> ClientStatus {
         let now = clock.now()
         mergeSharedLimits(group: "spot")
         let state = limiters["spot"] ?? RateLimiterState()
         let usage = state.usage(now: now)
-        let weight = usage.first { $0.window.kind == .requestWeight && $0.window.intervalMilliseconds == 60_000 }
+        let weight =
+            usage.first { $0.window.kind == .requestWeight && $0.window.intervalMilliseconds == 60_000 }
             ?? usage.first { $0.window.kind == .requestWeight }
         return ClientStatus(
             clockOffsetMilliseconds: clockOffsetMilliseconds,
@@ -161,9 +162,11 @@ package actor BinanceClient {
             response = try await transport.send(request)
         } catch {
             logger.debug("Transport failed", ["http.path": endpoint.path, "error": "\(error)"])
+            // Transports may already name the request; name it once.
+            let prefix = "\(endpoint): "
             switch error {
-            case .notSent(let reason): throw .notSent("\(endpoint): \(reason)")
-            case .outcomeUnknown(let reason): throw .outcomeUnknown("\(endpoint): \(reason)")
+            case .notSent(let reason): throw .notSent(reason.hasPrefix(prefix) ? reason : prefix + reason)
+            case .outcomeUnknown(let reason): throw .outcomeUnknown(reason.hasPrefix(prefix) ? reason : prefix + reason)
             case .cancelled: throw .cancelled
             }
         }
@@ -254,8 +257,8 @@ package actor BinanceClient {
             headers: headers,
             timeout: configuration.requestTimeout
         )
-        // POST parameters travel as a form body and all others in the query string; either way the signed
-        // text is the whole of what is sent, so query plus body equals the signature payload.
+        // POST parameters travel as a form body and all others in the query string. Either way the signed
+        // text is everything that is sent, so query plus body equals the signature payload.
         if endpoint.method == .post {
             request.body = Data(parameters.encoded.utf8)
             request.headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -325,8 +328,8 @@ package actor BinanceClient {
         try? JSONDecoder().decode(ErrorResponse.self, from: response.body)
     }
 
-    /// A cheap completeness check: Binance always answers with an object or array, so a body that does not
-    /// end with the matching bracket was cut short.
+    /// Checks cheaply that a body is complete: Binance always responds with an object or array, so a body
+    /// that does not end with the matching bracket was cut short.
     static func looksLikeCompleteJSON(_ body: Data) -> Bool {
         let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
         guard let first = body.first(where: { !isSpace($0) }), let last = body.last(where: { !isSpace($0) }) else {
@@ -343,7 +346,7 @@ package actor BinanceClient {
         return seconds
     }
 
-    /// The end of a ban: `Retry-After` if present, else the time in Binance's message ("IP banned until
+    /// Returns the end of a ban: `Retry-After` if present, else the time in Binance's message ("IP banned until
     /// 1700000000000."), else two minutes, the shortest ban Binance gives.
     static func banEnd(_ response: HTTPResponse, body: ErrorResponse?, now: Int64) -> Int64 {
         if let seconds = retryAfterSeconds(response) { return now + Int64(seconds) * 1000 }

@@ -19,7 +19,7 @@ package struct ClientClock: Sendable {
     )
 }
 
-/// What `send` does when a request would exceed a rate limit or the server asked for a pause.
+/// The behaviour of `send` when a request would exceed a rate limit or the server asked for a pause.
 package enum LimitWaitPolicy: Sendable, Equatable {
     /// Waits up to `maximumSeconds`, reporting the wait through the progress callback, then fails.
     case wait(maximumSeconds: Int)

@@ -12,8 +12,8 @@ package struct ClientConfiguration: Sendable {
     package var requestTimeout: Duration
     /// Prefix of generated client order ids, which tells the way in (`bsh` for the shell, `bsm` for MCP).
     package var clientOrderIDPrefix: String
-    /// File shared by processes using the same key, recording server pauses (HTTP 429) and bans (HTTP 418)
-    /// so that all of them obey them; nil keeps them in this process only.
+    /// Path of a file shared by processes using the same key. It records server pauses (HTTP 429) and bans
+    /// (HTTP 418) so that every process obeys them. Nil keeps them in this process only.
     package var sharedLimitStatePath: String?
     /// How many times a read (GET) is retried after an unknown outcome, with doubling backoff.
     package var maximumReadRetries: Int

@@ -1,4 +1,4 @@
-/// What one request counts against Binance's limits.
+/// The amounts one request counts against Binance's limits.
 package struct RequestCost: Sendable, Equatable {
     /// Request weight charged when the request fails (and, for most endpoints, when it succeeds).
     package var weight: Int

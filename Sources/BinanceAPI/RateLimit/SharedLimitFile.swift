@@ -1,19 +1,19 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A small JSON file that carries server-imposed pauses (HTTP 429 `Retry-After`) and bans (HTTP 418) between
-/// processes that share one API key or IP, so each of them obeys what any of them was told.
+/// processes that share one API key or IP, so each of them obeys a pause or ban that any of them received.
 ///
 /// Every access holds `flock` on the file: shared for reads, exclusive for read-modify-write. Times are
 /// milliseconds since the Unix epoch. An unreadable or malformed file counts as empty, because the limits
 /// are a courtesy to the server and must not stop the client.
 package struct SharedLimitFile: Sendable {
-    /// What the file records for one group of hosts.
+    /// The pause and ban recorded for one group of hosts.
     package struct Entry: Codable, Sendable, Equatable {
         package var bannedUntil: Int64?
         package var retryAfterUntil: Int64?

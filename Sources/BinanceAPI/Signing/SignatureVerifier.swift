@@ -20,7 +20,8 @@ package struct SignatureVerifier: Sendable {
     package static func publicKey(pem: Secret) throws(BinanceError) -> SignatureVerifier {
         guard let key = EVPKey.publicKey(pem: pem.bytes) ?? EVPKey.privateKey(pem: pem.bytes) else {
             throw .invalidRequest(
-                "The verification key could not be loaded: expected an Ed25519 or RSA public or private key in PEM form."
+                "The verification key could not be loaded: expected an Ed25519 or RSA public or private key "
+                    + "in PEM form."
             )
         }
         return SignatureVerifier(method: .publicKey(key))

@@ -1,19 +1,19 @@
 import Foundation
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Sends requests over HTTP(S) with Foundation's `URLSession` (libcurl on Linux).
 ///
-/// Failures are split by what they prove: no connection or name resolution means nothing was sent; a
-/// timeout, lost connection or short body means the request may have been processed. Error messages name
+/// Failures are split by what they prove. A refused connection or failed name resolution means nothing was
+/// sent. A timeout, lost connection or short body means the request may have been processed. Error messages name
 /// only the method and path, never the query string, which holds the signature.
 ///
 /// On Linux, libcurl honours `http_proxy` and `no_proxy` from the environment, even for 127.0.0.1.
 package final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
-    /// Time allowed for the whole exchange of one request, whatever `HTTPRequest.timeout` says.
+    /// Maximum time for the whole exchange of one request, even when `HTTPRequest.timeout` is longer.
     private let overallDeadline: Duration
 
     /// - Parameter overallDeadline: the upper bound of one exchange, on top of each request's own timeout
@@ -38,7 +38,10 @@ package final class URLSessionTransport: HTTPTransport {
         var urlRequest = URLRequest(url: url)
         urlRequest.httpMethod = request.method.rawValue
         let deadline = min(request.timeout, overallDeadline)
-        urlRequest.timeoutInterval = Self.seconds(deadline)
+        // swift-corelibs-foundation truncates this to whole seconds, and a value under one second made
+        // requests time out at once (measured with Swift 6.3 on Linux), so it is at least 1 s here and
+        // `exchange` enforces the exact deadline.
+        urlRequest.timeoutInterval = max(1, Self.seconds(deadline).rounded(.up))
         for (name, value) in request.headers {
             urlRequest.setValue(value, forHTTPHeaderField: name)
         }
@@ -108,7 +111,7 @@ package final class URLSessionTransport: HTTPTransport {
         }
     }
 
-    /// A fixed description per error code: URLError's own text may contain the URL with its query.
+    /// Returns a fixed description of an error code, because URLError's own text may contain the URL with its query.
     private static func describe(_ code: URLError.Code) -> String {
         switch code {
         case .cannotConnectToHost: "could not connect to the server"

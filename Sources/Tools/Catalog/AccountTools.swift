@@ -21,7 +21,8 @@ enum AccountTools {
             examples: ["get_fee_info symbol=BTCUSDT"],
             layout: TableLayout(rows: "fees", columns: ["symbol", "makerCommission", "takerCommission"],
                                 decimalColumns: ["makerCommission", "takerCommission"])
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             let symbol = arguments.string("symbol")
             if gateway.venue == .testnet {
                 // The spot testnet serves no /sapi endpoints; its account commission endpoint needs a symbol.
@@ -67,7 +68,8 @@ enum AccountTools {
             examples: ["get_balance", "get_balance asset=USDT", "balance"],
             layout: TableLayout(rows: "balances", columns: ["asset", "free", "locked", "total"],
                                 decimalColumns: ["free", "locked", "total"])
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             let payload = try await gateway.json(.account)
             let balances = try Balances(payload)
             let asset = arguments.string("asset")
@@ -111,7 +113,8 @@ enum AccountTools {
             annotations: .read,
             examples: ["get_account_snapshot account_type=SPOT"],
             layout: TableLayout(rows: "snapshots", columns: ["type", "updateTime"])
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             let type = arguments.string("account_type") ?? "SPOT"
             var parameters: RequestParameters = ["type": type]
             parameters.copy("start_time", as: "startTime", from: arguments)
@@ -144,7 +147,8 @@ enum AccountTools {
             annotations: .read,
             examples: ["get_orders symbol=BTCUSDT limit=10", "orders BTCUSDT"],
             layout: TableLayout(rows: "orders", columns: OrderFields.listColumns, decimalColumns: OrderFields.decimalColumns)
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             try checkDayRange(arguments, tool: "get_orders")
             let symbol = arguments.string("symbol") ?? ""
             var parameters: RequestParameters = ["symbol": symbol]
@@ -169,7 +173,8 @@ enum AccountTools {
             examples: ["get_open_orders symbol=BTCUSDT", "get_open_orders"],
             layout: TableLayout(rows: "orders", columns: ["symbol"] + OrderFields.listColumns,
                                 decimalColumns: OrderFields.decimalColumns)
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             var parameters = RequestParameters()
             parameters.set("symbol", arguments.string("symbol"))
             let payload = try await gateway.json(.openOrders, parameters)
@@ -189,7 +194,8 @@ enum AccountTools {
             examples: ["get_order symbol=BTCUSDT order_id=12345"],
             layout: TableLayout(rows: nil, columns: ["symbol"] + OrderFields.listColumns,
                                 decimalColumns: OrderFields.decimalColumns)
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             var parameters = try orderReference(arguments, tool: "get_order")
             parameters.set("symbol", arguments.string("symbol"))
             let payload = try await gateway.json(.queryOrder, parameters)
@@ -231,7 +237,8 @@ enum AccountTools {
             examples: ["get_my_trades symbol=BTCUSDT limit=20"],
             layout: TableLayout(rows: "trades", columns: ["time", "orderId", "side", "price", "qty", "commission", "commissionAsset"],
                                 decimalColumns: ["price", "qty", "commission"])
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             try checkDayRange(arguments, tool: "get_my_trades")
             let symbol = arguments.string("symbol") ?? ""
             var parameters: RequestParameters = ["symbol": symbol]

@@ -39,7 +39,8 @@ enum FuturesTools {
                           "liquidationPrice"],
                 decimalColumns: ["positionAmt", "entryPrice", "markPrice", "unRealizedProfit", "liquidationPrice"]
             )
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             var parameters = RequestParameters()
             parameters.set("symbol", arguments.string("symbol"))
             let payload = try await gateway.json(.positionRisk, parameters)
@@ -87,7 +88,8 @@ enum FuturesTools {
             annotations: .read,
             examples: ["get_pnl", "get_pnl start_time=2024-01-01 end_time=2024-01-07"],
             layout: TableLayout(rows: "realizedProfit", columns: ["asset", "amount"], decimalColumns: ["amount"])
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             let account = try await gateway.json(.futuresAccount)
             var parameters: RequestParameters = ["incomeType": "REALIZED_PNL"]
             parameters.copy("symbol", as: "symbol", from: arguments)
@@ -144,7 +146,8 @@ enum FuturesTools {
             examples: ["get_liquidation_history symbol=BTCUSDT"],
             layout: TableLayout(rows: "orders", columns: ["time", "symbol", "side", "price", "executedQty", "status"],
                                 decimalColumns: ["price", "executedQty"])
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             var parameters = RequestParameters()
             parameters.copy("symbol", as: "symbol", from: arguments)
             parameters.copy("start_time", as: "startTime", from: arguments)
@@ -183,7 +186,8 @@ enum FuturesTools {
             examples: ["get_funding_rate symbol=BTCUSDT"],
             layout: TableLayout(rows: "rates", columns: ["symbol", "markPrice", "lastFundingRate", "nextFundingTime"],
                                 decimalColumns: ["markPrice", "lastFundingRate"])
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             var parameters = RequestParameters()
             parameters.copy("symbol", as: "symbol", from: arguments)
             let payload = try await gateway.json(.premiumIndex, parameters)

@@ -15,7 +15,8 @@ enum MarketTools {
             annotations: .read,
             examples: ["get_ticker_price symbol=BTCUSDT", "price BTCUSDT"],
             layout: TableLayout(rows: nil, columns: ["symbol", "price"], decimalColumns: ["price"])
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             let payload = try await gateway.json(.tickerPrice, ["symbol": arguments.string("symbol") ?? ""])
             return try DataShape.map(payload, fields)
         }
@@ -55,7 +56,8 @@ enum MarketTools {
                 columns: ["symbol", "lastPrice", "priceChangePercent", "highPrice", "lowPrice", "volume"],
                 decimalColumns: ["lastPrice", "priceChangePercent", "highPrice", "lowPrice", "volume"]
             )
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             let payload = try await gateway.json(.ticker24hr, ["symbol": arguments.string("symbol") ?? ""])
             return try DataShape.map(payload, tickerFields)
         }
@@ -87,7 +89,8 @@ enum MarketTools {
             annotations: .read,
             examples: ["get_order_book symbol=BTCUSDT limit=5", "book BTCUSDT 5"],
             layout: TableLayout(rows: "asks", columns: ["price", "quantity"], decimalColumns: ["price", "quantity"])
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             let symbol = arguments.string("symbol") ?? ""
             let limit = arguments.integer("limit", default: 100)
             let payload = try await gateway.json(.depth, ["symbol": symbol, "limit": String(limit)])
@@ -164,7 +167,8 @@ enum MarketTools {
             annotations: .read,
             examples: ["get_available_assets quote_asset=USDT search=BTC limit=10"],
             layout: TableLayout(rows: "symbols", columns: ["symbol", "status", "baseAsset", "quoteAsset"])
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             let all = try await gateway.exchangeInfo.allSymbols(market: .spot)
             let quote = arguments.string("quote_asset")
             let base = arguments.string("base_asset")
@@ -230,7 +234,8 @@ enum MarketTools {
                 columns: ["openTime", "open", "high", "low", "close", "volume"],
                 decimalColumns: ["open", "high", "low", "close", "volume"]
             )
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             let symbol = arguments.string("symbol") ?? ""
             let interval = arguments.string("interval") ?? ""
             var parameters: RequestParameters = ["symbol": symbol, "interval": interval]
@@ -285,7 +290,8 @@ enum MarketTools {
             examples: ["get_recent_trades symbol=BTCUSDT limit=20"],
             layout: TableLayout(rows: "trades", columns: ["id", "price", "qty", "time", "isBuyerMaker"],
                                 decimalColumns: ["price", "qty"])
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             let symbol = arguments.string("symbol") ?? ""
             let payload = try await gateway.json(
                 .trades,
@@ -312,7 +318,8 @@ enum MarketTools {
             annotations: .read,
             examples: ["get_avg_price symbol=BTCUSDT"],
             layout: TableLayout(rows: nil, columns: ["symbol", "mins", "price"], decimalColumns: ["price"])
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             let symbol = arguments.string("symbol") ?? ""
             var payload = try await gateway.json(.avgPrice, ["symbol": symbol])
             if case .object(var members) = payload {

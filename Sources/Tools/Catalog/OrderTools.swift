@@ -17,7 +17,7 @@ enum OrderTools {
     ]
 
     static func previewOrder(_ gateway: ExchangeGateway) -> Tool {
-        var properties = OrderPlacement.previewProperties
+        var properties = OrderPreparation.previewProperties
         properties["placesOrder"] = DataShape.boolean
         properties["exchangeVerdict"] = DataShape.object(
             ["accepted": DataShape.boolean, "code": DataShape.integer, "message": DataShape.string],
@@ -38,8 +38,9 @@ enum OrderTools {
             annotations: ToolAnnotations(readOnly: true, destructive: false, idempotent: true),
             examples: ["preview_order symbol=BTCUSDT side=BUY order_type=LIMIT quantity=0.001 price=60000"],
             layout: TableLayout(rows: nil, columns: ["venue", "notional", "notionalEstimated"], decimalColumns: ["notional"])
-        ) { arguments, _ throws(ToolError) in
-            let placement = OrderPlacement(gateway: gateway)
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
+            let placement = OrderPreparation(gateway: gateway)
             let prepared = try await placement.prepare(arguments)
             var data = placement.preview(prepared)
             data["placesOrder"] = .bool(false)
@@ -49,7 +50,7 @@ enum OrderTools {
     }
 
     /// Binance's own check of the order through `POST /api/v3/order/test`; a rejection is a verdict, not a failure.
-    static func exchangeVerdict(_ prepared: OrderPlacement.Prepared, gateway: ExchangeGateway) async throws(ToolError)
+    static func exchangeVerdict(_ prepared: OrderPreparation.Prepared, gateway: ExchangeGateway) async throws(ToolError)
         -> JSONValue
     {
         let parameters = prepared.order.requestParameters(clientOrderID: prepared.draft.clientOrderID)
@@ -66,10 +67,9 @@ enum OrderTools {
     }
 
     static func createOrder(_ gateway: ExchangeGateway) -> Tool {
-        var properties = OrderPlacement.previewProperties
+        var properties = OrderPreparation.previewProperties
         properties["placed"] = OrderFields.orderSchema
         properties["fills"] = DataShape.array(of: DataShape.object(OrderFields.fill))
-        properties["reconciled"] = DataShape.boolean
         properties["status"] = DataShape.string
         return Tool(
             name: "create_order",
@@ -92,9 +92,10 @@ enum OrderTools {
             layout: TableLayout(rows: "fills", columns: ["price", "qty", "commission", "commissionAsset"],
                                 decimalColumns: ["price", "qty", "commission"])
         ) { arguments, context throws(ToolError) in
-            let placement = OrderPlacement(gateway: gateway)
+            let gateway = gateway.bound(to: context.invocation)
+            let placement = OrderPreparation(gateway: gateway)
             var prepared = try await placement.prepare(arguments)
-            let clientOrderID = prepared.draft.clientOrderID ?? ClientOrderID.generate(for: context.invocation.origin)
+            let clientOrderID = prepared.draft.clientOrderID ?? ClientOrderID.generate(prefix: clientOrderIDPrefix(for: context.invocation.origin))
             prepared.draft.clientOrderID = clientOrderID
             var data = placement.preview(prepared)
 
@@ -108,85 +109,90 @@ enum OrderTools {
         }
     }
 
-    /// Sends the order once. An unknown outcome is reconciled by asking for the order by its client order id;
-    /// the order is never sent a second time.
-    static func send(_ prepared: OrderPlacement.Prepared, clientOrderID: String, gateway: ExchangeGateway)
+    /// The prefix of generated client order ids, which tells the way in: `bsh` shell, `bss` script, `bsm` MCP.
+    static func clientOrderIDPrefix(for origin: Origin) -> String {
+        switch origin {
+        case .shell: return "bsh"
+        case .script: return "bss"
+        case .mcp: return "bsm"
+        }
+    }
+
+    /// Sends the order once through the client, which looks an order with an unknown outcome up by its client
+    /// order id instead of sending it again.
+    /// - Throws: `order_status_unknown` with the client order id when the lookups did not find the order, and
+    ///   the mapped rejection otherwise (after a -1013 the cached filters are dropped, as they proved wrong).
+    static func send(_ prepared: OrderPreparation.Prepared, clientOrderID: String, gateway: ExchangeGateway)
         async throws(ToolError) -> [String: JSONValue]
     {
         var parameters = prepared.order.requestParameters(clientOrderID: clientOrderID)
         parameters.set("newOrderRespType", "FULL")
-        let response: HTTPResponse
-        do {
-            response = try await gateway.client.send(.newOrder, parameters)
+        let placement: BinanceAPI.OrderPlacement
+        do throws(BinanceError) {
+            placement = try await gateway.client.placeOrder(
+                parameters,
+                waitPolicy: gateway.waitPolicy,
+                progress: gateway.progress
+            )
         } catch {
-            switch error {
-            case .rejected(_, let code, _):
-                if code == -1013 { await gateway.exchangeInfo.invalidate(.spot) }
-                throw ToolError(binance: error, endpoint: .newOrder)
-            case .outcomeUnknown(let reason):
-                return try await reconcile(prepared, clientOrderID: clientOrderID, reason: reason, gateway: gateway)
-            default:
-                throw ToolError(binance: error, endpoint: .newOrder)
-            }
+            if case .rejected(_, -1013, _) = error { await gateway.exchangeInfo.invalidate(.spot) }
+            throw ToolError(binance: error, endpoint: .newOrder)
         }
-        let payload = try ExchangeGateway.parse(response.body, from: .newOrder)
-        let fills = try DataShape.mapArray(payload["fills"] ?? .array([]), OrderFields.fill)
-        return ["placed": try OrderFields.mapOrder(payload), "fills": .array(fills)]
-    }
-
-    static func reconcile(
-        _ prepared: OrderPlacement.Prepared,
-        clientOrderID: String,
-        reason: String,
-        gateway: ExchangeGateway
-    ) async throws(ToolError) -> [String: JSONValue] {
-        let symbol = prepared.order.symbol
-        if let payload = try? await gateway.json(.queryOrder, ["symbol": symbol, "origClientOrderId": clientOrderID]),
-            let order = try? OrderFields.mapOrder(payload)
-        {
-            return ["placed": order, "fills": .array([]), "reconciled": true]
+        switch placement {
+        case .placed(let order):
+            let payload = try ExchangeGateway.json(encoding: order)
+            let fills = try DataShape.mapArray(payload["fills"] ?? .array([]), OrderFields.fill)
+            return ["placed": try OrderFields.mapOrder(payload), "fills": .array(fills)]
+        case .unknown(let clientOrderID, let reason):
+            let symbol = prepared.order.symbol
+            throw ToolError(
+                .orderStatusUnknown,
+                "The outcome of order '\(clientOrderID)' on \(symbol) is unknown: \(reason)",
+                hint: "Check it with get_order symbol=\(symbol) client_order_id=\(clientOrderID) before placing it again.",
+                details: ["client_order_id": .string(clientOrderID)]
+            )
         }
-        throw ToolError(
-            .orderStatusUnknown,
-            "The outcome of order '\(clientOrderID)' on \(symbol) is unknown: \(reason)",
-            hint: "Check it with get_order symbol=\(symbol) client_order_id=\(clientOrderID) before placing it again.",
-            details: ["client_order_id": .string(clientOrderID)]
-        )
     }
 
     static func cancelOrder(_ gateway: ExchangeGateway) -> Tool {
         Tool(
             name: "cancel_order",
             title: "Cancel order",
-            summary: "Cancels one open order, found by order_id or client_order_id, and shows its final state.",
+            summary: "Cancels one open order, found by order_id or client_order_id, and shows its final state; an order that "
+                + "already filled or expired is shown with canceled false.",
             group: .trading,
             parameters: [Parameters.symbol(), Parameters.orderID, Parameters.existingClientOrderID],
             dataSchema: DataShape.object(
-                ["venue": DataShape.string, "order": OrderFields.orderSchema, "status": DataShape.string],
-                required: ["venue", "order", "status"]
+                ["venue": DataShape.string, "order": OrderFields.orderSchema, "status": DataShape.string,
+                 "canceled": DataShape.boolean],
+                required: ["venue", "order", "status", "canceled"]
             ),
             annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: true),
             examples: ["cancel_order symbol=BTCUSDT order_id=12345"],
             layout: TableLayout(rows: nil, columns: ["symbol"] + OrderFields.listColumns,
                                 decimalColumns: OrderFields.decimalColumns)
         ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             let symbol = arguments.string("symbol") ?? ""
             var parameters = try AccountTools.orderReference(arguments, tool: "cancel_order")
             parameters.set("symbol", symbol)
-            let current = try OrderFields.mapOrder(try await gateway.json(.queryOrder, parameters))
-            let status = current["status"]?.stringValue ?? ""
-            guard ["NEW", "PARTIALLY_FILLED", "PENDING_NEW"].contains(status) else {
-                let id = current["orderId"].map { $0.serialized() } ?? "?"
-                throw ToolError(
-                    .validationError,
-                    "Order '\(id)' on \(symbol) is already \(status), so there is nothing to cancel.",
-                    details: ["order": current]
-                )
-            }
             try await OrderSafety.authorizeCancel(symbol: symbol, context: context)
-            let payload = try await gateway.json(.cancelOrder, parameters)
-            let order = try OrderFields.mapOrder(payload)
-            return ["venue": .string(gateway.venue.rawValue), "order": order, "status": order["status"] ?? .null]
+            let order: Order
+            do throws(BinanceError) {
+                // A cancel the exchange rejects because the order is no longer open comes back as the order's
+                // final state.
+                order = try await gateway.client.cancelOrder(parameters, waitPolicy: gateway.waitPolicy,
+                                                             progress: gateway.progress)
+            } catch {
+                throw ToolError(binance: error, endpoint: .cancelOrder)
+            }
+            let mapped = try OrderFields.mapOrder(try ExchangeGateway.json(encoding: order))
+            return [
+                "venue": .string(gateway.venue.rawValue),
+                "order": mapped,
+                "status": .string(order.status ?? ""),
+                "canceled": .bool(order.status == "CANCELED"),
+            ]
         }
     }
 
@@ -206,6 +212,7 @@ enum OrderTools {
             examples: ["cancel_open_orders symbol=BTCUSDT"],
             layout: TableLayout(rows: "canceled", columns: OrderFields.listColumns, decimalColumns: OrderFields.decimalColumns)
         ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             let symbol = arguments.string("symbol") ?? ""
             let open = try OrderFields.mapOrders(try await gateway.json(.openOrders, ["symbol": symbol]))
             var data: [String: JSONValue] = [

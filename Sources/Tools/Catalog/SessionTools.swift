@@ -19,14 +19,21 @@ enum SessionTools {
                     ["spot": DataShape.integer, "futures": DataShape.integer], required: []
                 ),
                 "tradingGuard": ["type": "object"],
+                "clockSynchronized": DataShape.boolean,
+                "weightUsed": DataShape.integer,
+                "weightLimit": DataShape.integer,
+                "bannedUntil": DataShape.integer,
+                "pausedUntil": DataShape.integer,
             ],
             required: ["venue", "baseURL", "tradingAllowed", "hasCredentials", "clockOffsetMs", "recvWindowMs",
-                       "symbolAllowlist", "tools", "exchangeInfoAgeSeconds", "tradingGuard"]
+                       "symbolAllowlist", "tools", "exchangeInfoAgeSeconds", "tradingGuard", "clockSynchronized", "weightUsed",
+                       "weightLimit"]
         )
         return Tool(
             name: "get_status",
             title: "Status",
-            summary: "The venue, whether trading is allowed, the trading guard's limits and halts, and the clock offset. "
+            summary: "The venue, whether trading is allowed, the trading guard's limits and halts, the request weight used "
+                + "and the clock offset. "
                 + "Sends no request.",
             group: .session,
             parameters: [],
@@ -37,6 +44,7 @@ enum SessionTools {
         ) { _, context throws(ToolError) in
             let configuration = gateway.configuration
             let client = await gateway.client.configuration
+            let limits = await gateway.client.status()
             var ages: [String: JSONValue] = [:]
             if let spot = await gateway.exchangeInfo.age(of: .spot) { ages["spot"] = .int(Int(spot)) }
             if let futures = await gateway.exchangeInfo.age(of: .futures) { ages["futures"] = .int(Int(futures)) }
@@ -45,7 +53,10 @@ enum SessionTools {
                 "baseURL": .string(withoutUserInfo(client.spotBaseURL)),
                 "tradingAllowed": .bool(configuration.isTradingAllowed),
                 "hasCredentials": .bool(client.credentials != nil),
-                "clockOffsetMs": .int64(await gateway.client.clockOffset),
+                "clockOffsetMs": .int64(limits.clockOffsetMilliseconds),
+                "clockSynchronized": .bool(limits.isClockSynchronized),
+                "weightUsed": .int(limits.weightUsed),
+                "weightLimit": .int(limits.weightLimit),
                 "recvWindowMs": .int(client.recvWindowMilliseconds),
                 "symbolAllowlist": .array(configuration.symbolAllowlist.sorted().map { .string($0) }),
                 "tools": .int(toolCount),
@@ -55,7 +66,8 @@ enum SessionTools {
             if let maximum = configuration.maxOrderNotional {
                 data["maxOrderNotional"] = .string(DecimalText.format(maximum))
             }
-            // TODO: add the request weight used and the limits once the client's rate limiter reports a status.
+            if let until = limits.bannedUntil { data["bannedUntil"] = .int64(Int64(until.timeIntervalSince1970 * 1000)) }
+            if let until = limits.pausedUntil { data["pausedUntil"] = .int64(Int64(until.timeIntervalSince1970 * 1000)) }
             return .object(data)
         }
     }

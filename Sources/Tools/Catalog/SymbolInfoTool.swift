@@ -37,7 +37,8 @@ enum SymbolInfoTool {
             annotations: .read,
             examples: ["get_symbol_info symbol=BTCUSDT", "get_symbol_info symbol=BTCUSDT market=FUTURES"],
             layout: TableLayout(rows: "filters", columns: ["filterType", "rule"])
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             let market: Market = arguments.string("market") == "FUTURES" ? .futures : .spot
             let rules = try await gateway.exchangeInfo.rules(for: arguments.string("symbol") ?? "", market: market)
             return [

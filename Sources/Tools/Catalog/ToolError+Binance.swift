@@ -13,7 +13,8 @@ extension ToolError {
             let text = code == 0
                 ? "Binance rejected \(endpoint) with HTTP status \(status)."
                 : "Binance rejected the request: \(message) (code \(code))."
-            self.init(.binanceAPIError, text, code: code == 0 ? nil : code, hint: Self.hint(forBinanceCode: code))
+            let hint = Self.hint(forBinanceCode: code) ?? BinanceError.hint(forCode: code)
+            self.init(.binanceAPIError, text, code: code == 0 ? nil : code, hint: hint)
         case .rateLimited(let seconds, let message):
             self.init(
                 .rateLimitExceeded,
@@ -30,11 +31,12 @@ extension ToolError {
                 details: ["retry_after_seconds": .int(seconds)]
             )
         case .notSent(let reason):
-            self.init(.networkError, "The request to \(endpoint) was not sent: \(reason)", hint: "Check the network and retry.")
+            // The client's reason starts with the endpoint, such as `GET /api/v3/ticker/price: connection refused`.
+            self.init(.networkError, "The request was not sent: \(reason)", hint: "Check the network and retry.")
         case .outcomeUnknown(let reason):
             self.init(
                 .networkError,
-                "No usable answer from \(endpoint): \(reason)",
+                "No usable response: \(reason)",
                 hint: "Retry; a read has no effect on the account."
             )
         case .decoding(let reason):
@@ -50,7 +52,8 @@ extension ToolError {
         }
     }
 
-    /// A next step for the Binance error codes people meet most often.
+    /// Returns a next step that names this product's tools, for the Binance error codes people meet most
+    /// often; the client's own hints cover the rest.
     static func hint(forBinanceCode code: Int) -> String? {
         switch code {
         case -1013:

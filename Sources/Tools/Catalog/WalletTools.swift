@@ -20,7 +20,8 @@ enum WalletTools {
             annotations: .read,
             examples: ["get_deposit_address coin=USDT network=TRX"],
             layout: TableLayout(rows: nil, columns: ["coin", "address", "tag"])
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             try requireWallet(gateway)
             var parameters: RequestParameters = ["coin": arguments.string("coin") ?? ""]
             parameters.copy("network", as: "network", from: arguments)
@@ -105,7 +106,8 @@ enum WalletTools {
             annotations: .read,
             examples: ["\(name) coin=USDT limit=10"],
             layout: TableLayout(rows: "records", columns: columns, decimalColumns: ["amount"])
-        ) { arguments, _ throws(ToolError) in
+        ) { arguments, context throws(ToolError) in
+            let gateway = gateway.bound(to: context.invocation)
             try requireWallet(gateway)
             if let start = arguments.integer("start_time"), let end = arguments.integer("end_time"),
                 end - start > 90 * 86_400_000

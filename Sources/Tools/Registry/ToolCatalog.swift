@@ -43,11 +43,13 @@ extension ToolEngine {
     ///
     /// The venue decides the base URLs: `sim` uses the in-process simulator's names, `testnet` Binance's spot
     /// and futures testnets, `live` production, and `custom` the configured `BINANCE_BASE_URL` for both.
+    /// - Parameter clock: the client's time and waits; tests pass one whose waits return at once.
     package static func make(
         configuration: Configuration,
         transport: any HTTPTransport,
         credentials: Credentials?,
-        logger: Logger
+        logger: Logger,
+        clock: ClientClock = .system
     ) throws(ToolError) -> ToolEngine {
         let venue = configuration.venue
         let spot: String
@@ -71,10 +73,13 @@ extension ToolEngine {
                 spotBaseURL: spot,
                 futuresBaseURL: futures,
                 credentials: credentials,
-                recvWindowMilliseconds: configuration.recvWindowMilliseconds
+                recvWindowMilliseconds: configuration.recvWindowMilliseconds,
+                // Processes sharing a home share a key, so each obeys a 429 pause or 418 ban any of them received.
+                sharedLimitStatePath: venue == .sim ? nil : configuration.home + "/rate-limit-state.json"
             ),
             transport: transport,
-            logger: logger
+            logger: logger,
+            clock: clock
         )
         let gateway = ExchangeGateway(
             client: client,

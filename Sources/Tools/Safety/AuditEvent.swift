@@ -24,6 +24,9 @@ package enum AuditEventType: String, Sendable, CaseIterable {
     case configurationValidated = "configuration_validated"
     /// A problem with the credentials that does not stop the program, such as a `.env` file others can read.
     case credentialWarning = "credential_warning"
+    /// An order intent without an outcome was reported at start, so the user can look the order up; the
+    /// intent is no longer reported after this event.
+    case intentReported = "intent_reported"
     /// The first record of a new log file after rotation; it carries the previous file's last hash.
     case logRotated = "log_rotated"
 }

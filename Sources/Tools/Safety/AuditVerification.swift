@@ -172,8 +172,8 @@ extension AuditLog {
 
     // MARK: - Pending intents
 
-    /// Orders whose intent is in the log without an outcome, oldest first. Reads the current file and the most
-    /// recent rotated one (or the records in memory).
+    /// Orders whose intent is in the log without an outcome or an `intent_reported` event, oldest first.
+    /// Reads the current file and the most recent rotated one (or the records in memory).
     package func pendingIntents() -> [PendingIntent] {
         var lines: [String]
         if let directory {
@@ -201,7 +201,7 @@ extension AuditLog {
                     intent: record["details"]?["intent"] ?? .null
                 )
                 order.append(invocationID)
-            } else if type == AuditEventType.toolInvocation.rawValue {
+            } else if type == AuditEventType.toolInvocation.rawValue || type == AuditEventType.intentReported.rawValue {
                 pending[invocationID] = nil
             }
         }

@@ -92,7 +92,10 @@ func catchError(_ body: () async throws -> Void) async -> BinanceError? {
 
     @Test func secondTimestampRejectionIsReported() async {
         let harness = ClientHarness()
-        let rejection = HTTPResponse.binanceError(-1021, "Timestamp for this request was 1000ms ahead of the server's time.")
+        let rejection = HTTPResponse.binanceError(
+            -1021,
+            "Timestamp for this request was 1000ms ahead of the server's time."
+        )
         harness.transport.enqueue(
             .respond(rejection),
             .respond(.json(#"{"serverTime":\#(harness.clock.now)}"#)),
@@ -101,7 +104,14 @@ func catchError(_ body: () async throws -> Void) async -> BinanceError? {
 
         let error = await catchError { _ = try await harness.client.send(.account) }
 
-        #expect(error == .rejected(status: 400, code: -1021, message: "Timestamp for this request was 1000ms ahead of the server's time."))
+        #expect(
+            error
+                == .rejected(
+                    status: 400,
+                    code: -1021,
+                    message: "Timestamp for this request was 1000ms ahead of the server's time."
+                )
+        )
         #expect(error?.hint?.contains("BINANCE_RECV_WINDOW") == true)
         #expect(harness.transport.requests.count == 3)
     }
@@ -120,7 +130,13 @@ func catchError(_ body: () async throws -> Void) async -> BinanceError? {
         _ = try await harness.client.send(.ping)
         let error = await catchError { _ = try await harness.client.send(.account) }
 
-        #expect(error == .rateLimited(retryAfterSeconds: 30, message: "GET /api/v3/account would exceed the request-weight limit; retry in 30 s."))
+        #expect(
+            error
+                == .rateLimited(
+                    retryAfterSeconds: 30,
+                    message: "GET /api/v3/account would exceed the request-weight limit; retry in 30 s."
+                )
+        )
         #expect(harness.transport.requests.count == 1)
         let status = await harness.client.status()
         #expect(status.weightUsed == 5995)
@@ -189,7 +205,14 @@ func catchError(_ body: () async throws -> Void) async -> BinanceError? {
 
     @Test func tooManyRequestsPausesEveryRequest() async throws {
         let harness = ClientHarness([
-            .respond(.binanceError(-1003, "Too much request weight used; current limit is 6000 request weight per 1 MINUTE.", status: 429, headers: ["Retry-After": "7"])),
+            .respond(
+                .binanceError(
+                    -1003,
+                    "Too much request weight used; current limit is 6000 request weight per 1 MINUTE.",
+                    status: 429,
+                    headers: ["Retry-After": "7"]
+                )
+            ),
             .respond(.json("{}")),
         ])
 
@@ -199,8 +222,21 @@ func catchError(_ body: () async throws -> Void) async -> BinanceError? {
         let status = await harness.client.status()
         _ = try await harness.client.send(.ping, waitPolicy: .wait(maximumSeconds: 10))
 
-        #expect(first == .rateLimited(retryAfterSeconds: 7, message: "Binance error -1003: Too much request weight used; current limit is 6000 request weight per 1 MINUTE."))
-        #expect(second == .rateLimited(retryAfterSeconds: 7, message: "GET /api/v3/time would exceed the pause the exchange requested (HTTP 429); retry in 7 s."))
+        #expect(
+            first
+                == .rateLimited(
+                    retryAfterSeconds: 7,
+                    message:
+                        "Binance error -1003: Too much request weight used; current limit is 6000 request weight per 1 MINUTE."
+                )
+        )
+        #expect(
+            second
+                == .rateLimited(
+                    retryAfterSeconds: 7,
+                    message: "GET /api/v3/time would exceed the pause the exchange requested (HTTP 429); retry in 7 s."
+                )
+        )
         #expect(status.pausedUntil == Date(timeIntervalSince1970: TimeInterval(start + 7000) / 1000))
         #expect(harness.clock.sleeps == [7000])
         #expect(harness.transport.requests.count == 2)
@@ -208,13 +244,17 @@ func catchError(_ body: () async throws -> Void) async -> BinanceError? {
 
     @Test func banStopsAllRequestsUntilItEnds() async throws {
         let harness = ClientHarness([
-            .respond(.binanceError(-1003, "Way too much request weight used; IP banned until 1767225750000.", status: 418)),
+            .respond(
+                .binanceError(-1003, "Way too much request weight used; IP banned until 1767225750000.", status: 418)
+            ),
             .respond(.json("{}")),
         ])
         let banEnd = Date(timeIntervalSince1970: 1_767_225_750)
 
         let first = await catchError { _ = try await harness.client.send(.ping) }
-        let second = await catchError { _ = try await harness.client.send(.ping, waitPolicy: .wait(maximumSeconds: 3600)) }
+        let second = await catchError {
+            _ = try await harness.client.send(.ping, waitPolicy: .wait(maximumSeconds: 3600))
+        }
         let status = await harness.client.status()
 
         #expect(first == .banned(until: banEnd))
@@ -227,7 +267,8 @@ func catchError(_ body: () async throws -> Void) async -> BinanceError? {
     }
 
     @Test func twoClientsSharingAStateFileBothObeyABan() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("limits-\(UUID().uuidString).json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("limits-\(UUID().uuidString).json")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let banned = ClientHarness(
             [.respond(.binanceError(-1003, "IP banned.", status: 418, headers: ["Retry-After": "300"]))],
@@ -243,10 +284,15 @@ func catchError(_ body: () async throws -> Void) async -> BinanceError? {
     }
 
     @Test func twoClientsSharingAStateFileBothObeyRetryAfter() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("limits-\(UUID().uuidString).json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("limits-\(UUID().uuidString).json")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let paused = ClientHarness(
-            [.respond(.binanceError(-1003, "Too much request weight used.", status: 429, headers: ["Retry-After": "12"]))],
+            [
+                .respond(
+                    .binanceError(-1003, "Too much request weight used.", status: 429, headers: ["Retry-After": "12"])
+                )
+            ],
             sharedLimitStatePath: path
         )
         let other = ClientHarness([.respond(.json("{}"))], sharedLimitStatePath: path)

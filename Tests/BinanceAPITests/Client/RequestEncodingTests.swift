@@ -56,7 +56,9 @@ import Testing
         #expect(request.sentParameters.last?.name == "signature")
         #expect(request.headers["X-MBX-APIKEY"] == APITestSetup.apiKey)
         let verifier = SignatureVerifier.hmac(secret: Secret(APITestSetup.secret))
-        #expect(verifier.verify(payload: request.signedPayload, signature: try #require(request.sentValue("signature"))))
+        #expect(
+            verifier.verify(payload: request.signedPayload, signature: try #require(request.sentValue("signature")))
+        )
     }
 
     @Test func signedPostPutsEverythingInTheFormBody() async throws {
@@ -78,7 +80,9 @@ import Testing
         #expect(request.sentParameters.last?.name == "signature")
         #expect(request.sentValue("newClientOrderId") == "a@b c+d:e/f")
         let verifier = SignatureVerifier.hmac(secret: Secret(APITestSetup.secret))
-        #expect(verifier.verify(payload: request.signedPayload, signature: try #require(request.sentValue("signature"))))
+        #expect(
+            verifier.verify(payload: request.signedPayload, signature: try #require(request.sentValue("signature")))
+        )
     }
 
     @Test func callerCannotSupplyTimestampOrSignature() async throws {
@@ -114,7 +118,9 @@ import Testing
             clock: ClientTestClock().clientClock
         )
 
-        await #expect(throws: BinanceError.invalidRequest("Endpoint GET /api/v3/account needs an API key; none is configured.")) {
+        await #expect(
+            throws: BinanceError.invalidRequest("Endpoint GET /api/v3/account needs an API key; none is configured.")
+        ) {
             try await client.send(.account)
         }
         #expect(transport.requests.isEmpty)
@@ -163,6 +169,8 @@ import Testing
 
         #expect(transport.requests.count == 2)
         let tampered = transport.requests[0].signedPayload + Array("&x=1".utf8)
-        #expect(!verifier.verify(payload: tampered, signature: try #require(transport.requests[0].sentValue("signature"))))
+        #expect(
+            !verifier.verify(payload: tampered, signature: try #require(transport.requests[0].sentValue("signature")))
+        )
     }
 }

@@ -62,7 +62,8 @@ import Testing
     }
 
     @Test(arguments: [
-        "account.json", "myTrades.json", "ticker_24hr.json", "fapi_v3_positionRisk.json", "sapi_capital_deposit_hisrec.json",
+        "account.json", "myTrades.json", "ticker_24hr.json", "fapi_v3_positionRisk.json",
+        "sapi_capital_deposit_hisrec.json",
     ])
     func otherModelsRoundTrip(_ file: String) throws {
         switch file {

@@ -25,74 +25,114 @@ private let orders2 = LimitWindow(kind: .orders, intervalMilliseconds: 10_000, l
 
 @Suite struct RateLimiterStateTests {
     static let scenarios: [LimiterScenario] = [
-        LimiterScenario(name: "weight fills then waits for the next minute", windows: [weight10], steps: [
-            .reserve(weight: 6, at: 1000, expect: .proceed),
-            .reserve(weight: 4, at: 2000, expect: .proceed),
-            .reserve(weight: 1, at: 3000, expect: .wait(until: minute, kind: .requestWeight)),
-            .reserve(weight: 1, at: minute, expect: .proceed),
-            .expectUsed(kind: .requestWeight, interval: minute, used: 1, at: minute + 1),
-        ]),
-        LimiterScenario(name: "request heavier than the limit goes out in an empty window", windows: [weight10], steps: [
-            .reserve(weight: 25, at: 0, expect: .proceed),
-            .reserve(weight: 1, at: 10, expect: .wait(until: minute, kind: .requestWeight)),
-        ]),
-        LimiterScenario(name: "order count limits orders but not reads", windows: [weight10, orders2], steps: [
-            .reserve(weight: 1, orders: 1, at: 0, expect: .proceed),
-            .reserve(weight: 1, orders: 1, at: 1, expect: .proceed),
-            .reserve(weight: 1, orders: 1, at: 2, expect: .wait(until: 10_000, kind: .orders)),
-            .reserve(weight: 1, at: 3, expect: .proceed),
-            .reserve(weight: 1, orders: 1, at: 10_000, expect: .proceed),
-        ]),
-        LimiterScenario(name: "successful order refunds its weight", windows: [weight10], steps: [
-            .reserve(weight: 1, at: 0, expect: .proceed),
-            .complete(weight: 1, onSuccess: 0, succeeded: true, at: 1),
-            .expectUsed(kind: .requestWeight, interval: minute, used: 0, at: 2),
-            .reserve(weight: 1, at: 3, expect: .proceed),
-            .complete(weight: 1, onSuccess: 0, succeeded: false, at: 4),
-            .expectUsed(kind: .requestWeight, interval: minute, used: 1, at: 5),
-        ]),
-        LimiterScenario(name: "server headers raise the count but never lower it", windows: [weight10, orders2], steps: [
-            .reserve(weight: 2, at: 0, expect: .proceed),
-            .observe(usedWeight: [minute: 9], at: 1),
-            .expectUsed(kind: .requestWeight, interval: minute, used: 9, at: 2),
-            .observe(usedWeight: [minute: 3], at: 3),
-            .expectUsed(kind: .requestWeight, interval: minute, used: 9, at: 4),
-            .reserve(weight: 2, at: 5, expect: .wait(until: minute, kind: .requestWeight)),
-            .observe(usedWeight: [:], orderCount: [10_000: 2], at: 6),
-            .reserve(weight: 1, orders: 1, at: 7, expect: .wait(until: 10_000, kind: .orders)),
-        ]),
-        LimiterScenario(name: "headers for other intervals are ignored", windows: [weight10], steps: [
-            .observe(usedWeight: [1000: 50], at: 0),
-            .reserve(weight: 5, at: 1, expect: .proceed),
-        ]),
-        LimiterScenario(name: "retry-after pauses every request", windows: [weight10], steps: [
-            .pause(until: 5000),
-            .reserve(weight: 1, at: 100, expect: .wait(until: 5000, kind: nil)),
-            .reserve(weight: 1, at: 5000, expect: .proceed),
-        ]),
-        LimiterScenario(name: "ban refuses until its end and outranks a pause", windows: [weight10], steps: [
-            .pause(until: 9000),
-            .ban(until: 8000),
-            .reserve(weight: 1, at: 100, expect: .banned(until: 8000)),
-            .ban(until: 7000),
-            .reserve(weight: 1, at: 7500, expect: .banned(until: 8000)),
-            .reserve(weight: 1, at: 8000, expect: .wait(until: 9000, kind: nil)),
-            .reserve(weight: 1, at: 9000, expect: .proceed),
-        ]),
-        LimiterScenario(name: "raw requests count one each whatever the weight", windows: [
-            LimitWindow(kind: .rawRequests, intervalMilliseconds: 300_000, limit: 2),
-        ], steps: [
-            .reserve(weight: 0, at: 0, expect: .proceed),
-            .reserve(weight: 50, at: 1, expect: .proceed),
-            .reserve(weight: 0, at: 2, expect: .wait(until: 300_000, kind: .rawRequests)),
-        ]),
-        LimiterScenario(name: "the latest blocking window decides the wait", windows: [
-            weight10, LimitWindow(kind: .requestWeight, intervalMilliseconds: 10 * minute, limit: 12),
-        ], steps: [
-            .reserve(weight: 10, at: 0, expect: .proceed),
-            .reserve(weight: 2, at: minute, expect: .proceed),
-            .reserve(weight: 1, at: minute + 1, expect: .wait(until: 10 * minute, kind: .requestWeight)),
-        ]),
+        LimiterScenario(
+            name: "weight fills then waits for the next minute",
+            windows: [weight10],
+            steps: [
+                .reserve(weight: 6, at: 1000, expect: .proceed),
+                .reserve(weight: 4, at: 2000, expect: .proceed),
+                .reserve(weight: 1, at: 3000, expect: .wait(until: minute, kind: .requestWeight)),
+                .reserve(weight: 1, at: minute, expect: .proceed),
+                .expectUsed(kind: .requestWeight, interval: minute, used: 1, at: minute + 1),
+            ]
+        ),
+        LimiterScenario(
+            name: "request heavier than the limit goes out in an empty window",
+            windows: [weight10],
+            steps: [
+                .reserve(weight: 25, at: 0, expect: .proceed),
+                .reserve(weight: 1, at: 10, expect: .wait(until: minute, kind: .requestWeight)),
+            ]
+        ),
+        LimiterScenario(
+            name: "order count limits orders but not reads",
+            windows: [weight10, orders2],
+            steps: [
+                .reserve(weight: 1, orders: 1, at: 0, expect: .proceed),
+                .reserve(weight: 1, orders: 1, at: 1, expect: .proceed),
+                .reserve(weight: 1, orders: 1, at: 2, expect: .wait(until: 10_000, kind: .orders)),
+                .reserve(weight: 1, at: 3, expect: .proceed),
+                .reserve(weight: 1, orders: 1, at: 10_000, expect: .proceed),
+            ]
+        ),
+        LimiterScenario(
+            name: "successful order refunds its weight",
+            windows: [weight10],
+            steps: [
+                .reserve(weight: 1, at: 0, expect: .proceed),
+                .complete(weight: 1, onSuccess: 0, succeeded: true, at: 1),
+                .expectUsed(kind: .requestWeight, interval: minute, used: 0, at: 2),
+                .reserve(weight: 1, at: 3, expect: .proceed),
+                .complete(weight: 1, onSuccess: 0, succeeded: false, at: 4),
+                .expectUsed(kind: .requestWeight, interval: minute, used: 1, at: 5),
+            ]
+        ),
+        LimiterScenario(
+            name: "server headers raise the count but never lower it",
+            windows: [weight10, orders2],
+            steps: [
+                .reserve(weight: 2, at: 0, expect: .proceed),
+                .observe(usedWeight: [minute: 9], at: 1),
+                .expectUsed(kind: .requestWeight, interval: minute, used: 9, at: 2),
+                .observe(usedWeight: [minute: 3], at: 3),
+                .expectUsed(kind: .requestWeight, interval: minute, used: 9, at: 4),
+                .reserve(weight: 2, at: 5, expect: .wait(until: minute, kind: .requestWeight)),
+                .observe(usedWeight: [:], orderCount: [10_000: 2], at: 6),
+                .reserve(weight: 1, orders: 1, at: 7, expect: .wait(until: 10_000, kind: .orders)),
+            ]
+        ),
+        LimiterScenario(
+            name: "headers for other intervals are ignored",
+            windows: [weight10],
+            steps: [
+                .observe(usedWeight: [1000: 50], at: 0),
+                .reserve(weight: 5, at: 1, expect: .proceed),
+            ]
+        ),
+        LimiterScenario(
+            name: "retry-after pauses every request",
+            windows: [weight10],
+            steps: [
+                .pause(until: 5000),
+                .reserve(weight: 1, at: 100, expect: .wait(until: 5000, kind: nil)),
+                .reserve(weight: 1, at: 5000, expect: .proceed),
+            ]
+        ),
+        LimiterScenario(
+            name: "ban refuses until its end and outranks a pause",
+            windows: [weight10],
+            steps: [
+                .pause(until: 9000),
+                .ban(until: 8000),
+                .reserve(weight: 1, at: 100, expect: .banned(until: 8000)),
+                .ban(until: 7000),
+                .reserve(weight: 1, at: 7500, expect: .banned(until: 8000)),
+                .reserve(weight: 1, at: 8000, expect: .wait(until: 9000, kind: nil)),
+                .reserve(weight: 1, at: 9000, expect: .proceed),
+            ]
+        ),
+        LimiterScenario(
+            name: "raw requests count one each whatever the weight",
+            windows: [
+                LimitWindow(kind: .rawRequests, intervalMilliseconds: 300_000, limit: 2)
+            ],
+            steps: [
+                .reserve(weight: 0, at: 0, expect: .proceed),
+                .reserve(weight: 50, at: 1, expect: .proceed),
+                .reserve(weight: 0, at: 2, expect: .wait(until: 300_000, kind: .rawRequests)),
+            ]
+        ),
+        LimiterScenario(
+            name: "the latest blocking window decides the wait",
+            windows: [
+                weight10, LimitWindow(kind: .requestWeight, intervalMilliseconds: 10 * minute, limit: 12),
+            ],
+            steps: [
+                .reserve(weight: 10, at: 0, expect: .proceed),
+                .reserve(weight: 2, at: minute, expect: .proceed),
+                .reserve(weight: 1, at: minute + 1, expect: .wait(until: 10 * minute, kind: .requestWeight)),
+            ]
+        ),
     ]
 
     @Test(arguments: scenarios)
@@ -142,11 +182,13 @@ private let orders2 = LimitWindow(kind: .orders, intervalMilliseconds: 10_000, l
 
         let windows = rules.compactMap(LimitWindow.init)
 
-        #expect(windows == [
-            LimitWindow(kind: .requestWeight, intervalMilliseconds: 60_000, limit: 6000),
-            LimitWindow(kind: .orders, intervalMilliseconds: 10_000, limit: 100),
-            LimitWindow(kind: .rawRequests, intervalMilliseconds: 300_000, limit: 300_000),
-        ])
+        #expect(
+            windows == [
+                LimitWindow(kind: .requestWeight, intervalMilliseconds: 60_000, limit: 6000),
+                LimitWindow(kind: .orders, intervalMilliseconds: 10_000, limit: 100),
+                LimitWindow(kind: .rawRequests, intervalMilliseconds: 300_000, limit: 300_000),
+            ]
+        )
     }
 
     @Test func usageHeadersAreReadIgnoringCase() {
@@ -172,7 +214,13 @@ private let orders2 = LimitWindow(kind: .orders, intervalMilliseconds: 10_000, l
         let weightOnSuccess: Int
         let orders: Int
 
-        init(_ endpoint: Endpoint, _ parameters: [(String, String)] = [], weight: Int, onSuccess: Int? = nil, orders: Int = 0) {
+        init(
+            _ endpoint: Endpoint,
+            _ parameters: [(String, String)] = [],
+            weight: Int,
+            onSuccess: Int? = nil,
+            orders: Int = 0
+        ) {
             self.endpoint = endpoint
             self.parameters = parameters
             self.weight = weight

@@ -18,7 +18,9 @@ import Testing
         #expect(Base64.decode(signature)?.count == 64)
         #expect(signature == (try APITestKeys.opensslSignature(privateKey: pem, payload: Self.payload, isRSA: false)))
         let publicPEM = try APITestKeys.publicKey(ofPrivate: pem)
-        #expect(try SignatureVerifier.publicKey(pem: Secret(publicPEM)).verify(payload: Self.payload, signature: signature))
+        #expect(
+            try SignatureVerifier.publicKey(pem: Secret(publicPEM)).verify(payload: Self.payload, signature: signature)
+        )
         #expect(try SignatureVerifier.publicKey(pem: Secret(pem)).verify(payload: Self.payload, signature: signature))
     }
 
@@ -33,7 +35,9 @@ import Testing
         #expect(signature == (try APITestKeys.opensslSignature(privateKey: pem, payload: Self.payload, isRSA: true)))
         let publicPEM = try APITestKeys.publicKey(ofPrivate: pem)
         #expect(publicPEM.contains("BEGIN PUBLIC KEY"))
-        #expect(try SignatureVerifier.publicKey(pem: Secret(publicPEM)).verify(payload: Self.payload, signature: signature))
+        #expect(
+            try SignatureVerifier.publicKey(pem: Secret(publicPEM)).verify(payload: Self.payload, signature: signature)
+        )
     }
 
     @Test func traditionalRSAKeySignsLikeItsPKCS8Form() throws {
@@ -55,7 +59,9 @@ import Testing
 
         #expect(verifier.verify(payload: Self.payload, signature: signature))
         #expect(!verifier.verify(payload: Self.payload + [UInt8(ascii: "0")], signature: signature))
-        #expect(!(try SignatureVerifier.publicKey(pem: Secret(other))).verify(payload: Self.payload, signature: signature))
+        #expect(
+            !(try SignatureVerifier.publicKey(pem: Secret(other))).verify(payload: Self.payload, signature: signature)
+        )
         #expect(!verifier.verify(payload: Self.payload, signature: "not base64!"))
         #expect(!verifier.verify(payload: Self.payload, signature: ""))
     }

@@ -59,10 +59,12 @@ struct SignatureVector: Decodable, Sendable, CustomTestStringConvertible {
         let signature = try signer.signature(for: Array(vector.signaturePayload.utf8))
 
         #expect(signature == vector.signature)
-        #expect(SignatureVerifier.hmac(secret: Secret(secret)).verify(
-            payload: Array(vector.signaturePayload.utf8),
-            signature: vector.signature.uppercased()
-        ))
+        #expect(
+            SignatureVerifier.hmac(secret: Secret(secret)).verify(
+                payload: Array(vector.signaturePayload.utf8),
+                signature: vector.signature.uppercased()
+            )
+        )
     }
 
     /// REST vectors list their parameters: encoding them must give the documented payload byte for byte.

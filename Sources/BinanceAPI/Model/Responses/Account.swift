@@ -180,4 +180,3 @@ package struct RateLimitRule: Codable, Sendable, Equatable {
         self.count = count
     }
 }
-

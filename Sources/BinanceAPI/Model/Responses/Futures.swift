@@ -342,4 +342,3 @@ package struct PremiumIndex: Codable, Sendable, Equatable {
         self.time = time
     }
 }
-

@@ -211,4 +211,3 @@ package struct MyTrade: Codable, Sendable, Equatable {
         self.isBestMatch = isBestMatch
     }
 }
-

@@ -124,7 +124,6 @@ package struct Order: Codable, Sendable, Equatable {
     }
 }
 
-
 extension Order {
     /// Statuses after which the order can no longer trade or be cancelled.
     package static let finalStatuses: Set<String> = ["FILLED", "CANCELED", "REJECTED", "EXPIRED", "EXPIRED_IN_MATCH"]

@@ -50,7 +50,7 @@ package struct MinNotionalFilter: Codable, Sendable, Equatable {
 }
 
 /// `NOTIONAL`: price × quantity bounds; market orders are checked against the average price when the
-/// `apply…ToMarket` flags say so.
+/// `apply…ToMarket` flags require it.
 package struct NotionalFilter: Codable, Sendable, Equatable {
     package var minNotional: DecimalValue
     package var applyMinToMarket: Bool?
@@ -165,4 +165,3 @@ package struct TrailingDeltaFilter: Codable, Sendable, Equatable {
         self.maxTrailingBelowDelta = maxTrailingBelowDelta
     }
 }
-

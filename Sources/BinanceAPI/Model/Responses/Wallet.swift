@@ -193,7 +193,6 @@ package struct AccountSnapshot: Codable, Sendable, Equatable {
     }
 }
 
-
 /// Withdrawal and deposit settings of one asset, from `GET /sapi/v1/asset/assetDetail` (keyed by asset).
 package struct AssetDetail: Codable, Sendable, Equatable {
     package var minWithdrawAmount: DecimalValue

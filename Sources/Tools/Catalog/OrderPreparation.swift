@@ -3,7 +3,7 @@ import Foundation
 
 /// The part of `preview_order` and `create_order` that is the same: fetch the symbol's rules, the account
 /// and the average price, then run `OrderCheck`.
-struct OrderPlacement {
+struct OrderPreparation {
     /// An order that passed the local checks, with what the preview shows about it.
     struct Prepared {
         var draft: OrderDraft
