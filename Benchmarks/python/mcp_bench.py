@@ -147,7 +147,7 @@ def ours(args, workdir: str, for_calls: bool) -> tuple:
 
 def theirs(args, workdir: str, for_calls: bool) -> tuple:
     env = base_environment(workdir)
-    # FastMCP looks up its newest release on PyPI at start unless told not to; the wrapper would refuse it anyway.
+    # FastMCP looks up its newest release on PyPI at start unless this is off; the wrapper would reject it anyway.
     env.update({"BINANCE_API_KEY": FAKE_KEY, "BINANCE_API_SECRET": FAKE_SECRET, "FASTMCP_CHECK_FOR_UPDATES": "off"})
     if for_calls:
         env["MCP_RATE_LIMIT_ENABLED"] = "false"
@@ -260,6 +260,8 @@ def main() -> None:
     parser.add_argument("--sim-url", required=True)
     parser.add_argument("--stderr-log", default=os.devnull)
     args = parser.parse_args()
+    # Servers run in their own working directories, so relative paths are resolved here first.
+    args.ours, args.python, args.wrapper = (os.path.abspath(p) for p in (args.ours, args.python, args.wrapper))
     if args.mode == "cold":
         run_cold(args)
     else:

@@ -8,6 +8,16 @@ import Tools
 struct Wiring {
     var engine: ToolEngine
     var hooks: SessionHooks
+    /// Limits the venue publishes, known without a request (the paper exchange's); nil for network venues,
+    /// whose limits the client learns from exchangeInfo.
+    var exchangeLimits: [RateLimitRule]? = nil
+
+    /// Makes the client start from the venue's own limits instead of Binance's defaults, so that limits raised
+    /// with BINANCE_SIM_RATE_LIMITS apply from the first request, without fetching exchangeInfo at start.
+    func adoptExchangeLimits() async {
+        guard let exchangeLimits else { return }
+        await engine.services.client.adoptLimits(exchangeLimits)
+    }
 
     /// Builds the transport, credentials and engine: the in-process simulator for `sim`, the network otherwise.
     /// - Throws: `ToolError` of type `configuration_error` when the venue cannot be reached as configured.
@@ -26,7 +36,7 @@ struct Wiring {
                 logger: logger
             )
             let hooks = SessionHooks(resetPaper: { balances throws(ToolError) in try paper.reset(balances: balances) })
-            return Wiring(engine: engine, hooks: hooks)
+            return Wiring(engine: engine, hooks: hooks, exchangeLimits: paper.rateLimits.publishedRules)
         case .testnet, .live, .custom:
             let credentials = try networkCredentials(configuration)
             let engine = try ToolEngine.make(
@@ -64,6 +74,8 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
     private let lock = NSLock()
     private var exchange: SimulatedExchange
     private let databasePath: String
+    /// Limits of the paper exchange, from `BINANCE_SIM_RATE_LIMITS`.
+    let rateLimits: SimulatorRateLimits
 
     init(home: String) throws(ToolError) {
         do {
@@ -76,7 +88,8 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
             throw ToolError(.configurationError, "Cannot create BINANCE_SHELL_HOME '\(home)': \(error.localizedDescription)")
         }
         databasePath = home + "/paper.sqlite"
-        exchange = try Self.open(SimulatorOptions(databasePath: databasePath))
+        rateLimits = try Self.rateLimits()
+        exchange = try Self.open(SimulatorOptions(databasePath: databasePath, rateLimits: rateLimits))
     }
 
     func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
@@ -92,9 +105,20 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
         for suffix in ["", "-wal", "-shm", "-journal"] {
             try? FileManager.default.removeItem(atPath: databasePath + suffix)
         }
-        exchange = try Self.open(SimulatorOptions(databasePath: databasePath, startingBalances: startingBalances))
+        exchange = try Self.open(
+            SimulatorOptions(databasePath: databasePath, startingBalances: startingBalances, rateLimits: rateLimits)
+        )
         let listed = startingBalances.keys.sorted().map { "\($0)=\(DecimalText.format(startingBalances[$0]!))" }
         return "New paper account: " + listed.joined(separator: " ") + "."
+    }
+
+    /// Limits of `BINANCE_SIM_RATE_LIMITS`: Binance's by default, `unlimited` for benchmarks.
+    private static func rateLimits() throws(ToolError) -> SimulatorRateLimits {
+        do {
+            return try SimulatorRateLimits.fromEnvironment()
+        } catch {
+            throw ToolError(.configurationError, error.description)
+        }
     }
 
     private static func open(_ options: SimulatorOptions) throws(ToolError) -> SimulatedExchange {

@@ -49,6 +49,7 @@ do {
 } catch {
     fail("binance-shell: \(error.message)", status: 2)
 }
+await wiring.adoptExchangeLimits()
 
 if options.mode == .mcp {
     exit(await MCPEntryPoint.run(engine: wiring.engine, logger: logger))
