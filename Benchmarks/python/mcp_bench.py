@@ -30,8 +30,8 @@ import time
 FAKE_KEY = "benchmarkFakeApiKeyNotARealBinanceKey" + "0" * 27
 FAKE_SECRET = "benchmarkFakeApiSecretNotARealBinanceSecret" + "0" * 21
 PROTOCOL_VERSION = "2025-06-18"
-EXIT_TIMEOUT_SECONDS = 30
-REPLY_TIMEOUT_SECONDS = 30
+EXIT_TIMEOUT_SECONDS = 120
+REPLY_TIMEOUT_SECONDS = 120
 
 
 def base_environment(home: str) -> dict:

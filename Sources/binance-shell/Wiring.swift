@@ -19,9 +19,14 @@ struct Wiring {
         await engine.services.client.adoptLimits(exchangeLimits)
     }
 
-    /// Builds the transport, credentials and engine: the in-process simulator for `sim`, the network otherwise.
+    /// Builds the transport and engine: the in-process simulator with the built-in paper key for `sim`, the
+    /// network with `credentials` otherwise.
     /// - Throws: `ToolError` of type `configuration_error` when the venue cannot be reached as configured.
-    static func make(configuration: Configuration, logger: Logger) throws(ToolError) -> Wiring {
+    static func make(
+        configuration: Configuration,
+        credentials: Credentials?,
+        logger: Logger
+    ) throws(ToolError) -> Wiring {
         switch configuration.venue {
         case .sim:
             let paper = try PaperVenue(home: configuration.home)
@@ -38,7 +43,12 @@ struct Wiring {
             let hooks = SessionHooks(resetPaper: { balances throws(ToolError) in try paper.reset(balances: balances) })
             return Wiring(engine: engine, hooks: hooks, exchangeLimits: paper.rateLimits.publishedRules)
         case .testnet, .live, .custom:
-            let credentials = try networkCredentials(configuration)
+            guard let credentials else {
+                throw ToolError(
+                    .configurationError,
+                    "The \(configuration.venue.rawValue) venue needs BINANCE_API_KEY: set it in the environment or .env."
+                )
+            }
             let engine = try ToolEngine.make(
                 configuration: configuration,
                 transport: URLSessionTransport(),
@@ -48,24 +58,6 @@ struct Wiring {
             return Wiring(engine: engine, hooks: SessionHooks())
         }
     }
-
-    /// HMAC credentials from `BINANCE_API_KEY` and `BINANCE_API_SECRET`.
-    private static func networkCredentials(_ configuration: Configuration) throws(ToolError) -> Credentials {
-        // TODO: switch to CredentialLoader.load (key files, permission checks) when the safety layer lands.
-        guard let key = configuration.apiKey else {
-            throw ToolError(
-                .configurationError,
-                "The \(configuration.venue.rawValue) venue needs BINANCE_API_KEY: set it in the environment or .env."
-            )
-        }
-        guard let secret = configuration.apiSecret else {
-            throw ToolError(
-                .configurationError,
-                "BINANCE_API_KEY is set but BINANCE_API_SECRET is not: set the secret in the environment or .env."
-            )
-        }
-        return Credentials(apiKey: Secret(key), signer: HMACSigner(secret: Secret(secret)))
-    }
 }
 
 /// The paper venue: a simulated exchange reached in process, replaced by a fresh one on `reset-paper`.
@@ -74,6 +66,8 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
     private let lock = NSLock()
     private var exchange: SimulatedExchange
     private let databasePath: String
+    /// Failures to inject, from `BINANCE_SIM_FAULTS` (tests use it to make requests slow or fail).
+    private let faults: SimulatorFaultPlan
     /// Limits of the paper exchange, from `BINANCE_SIM_RATE_LIMITS`.
     let rateLimits: SimulatorRateLimits
 
@@ -88,8 +82,13 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
             throw ToolError(.configurationError, "Cannot create BINANCE_SHELL_HOME '\(home)': \(error.localizedDescription)")
         }
         databasePath = home + "/paper.sqlite"
+        do {
+            faults = try SimulatorFaultPlan.fromEnvironment() ?? .none
+        } catch {
+            throw ToolError(.configurationError, "Invalid \(SimulatorFaultPlan.environmentVariable): \(error)")
+        }
         rateLimits = try Self.rateLimits()
-        exchange = try Self.open(SimulatorOptions(databasePath: databasePath, rateLimits: rateLimits))
+        exchange = try Self.open(SimulatorOptions(databasePath: databasePath, rateLimits: rateLimits, faults: faults))
     }
 
     func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
@@ -106,7 +105,12 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
             try? FileManager.default.removeItem(atPath: databasePath + suffix)
         }
         exchange = try Self.open(
-            SimulatorOptions(databasePath: databasePath, startingBalances: startingBalances, rateLimits: rateLimits)
+            SimulatorOptions(
+                databasePath: databasePath,
+                startingBalances: startingBalances,
+                rateLimits: rateLimits,
+                faults: faults
+            )
         )
         let listed = startingBalances.keys.sorted().map { "\($0)=\(DecimalText.format(startingBalances[$0]!))" }
         return "New paper account: " + listed.joined(separator: " ") + "."

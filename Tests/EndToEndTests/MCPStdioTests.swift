@@ -4,23 +4,22 @@ import Testing
 import Tools
 
 /// `binance-shell --mcp` over raw pipes, on the simulated exchange.
-@Suite struct MCPStdioTests {
+@Suite(.serialized) struct MCPStdioTests {
     static let initialize =
         #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"e2e","version":"1"}}}"#
     static let initialized = #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#
 
     /// Runs the server on `lines` (stdin closed afterwards) and returns every stdout line parsed.
-    func run(_ lines: [String], extraInput: Data = Data()) throws -> (messages: [JSONValue], output: BinaryRunner.Output) {
+    func run(_ lines: [String], extraInput: Data = Data()) async throws -> (messages: [JSONValue], output: BinaryRunner.Output) {
         let home = try BinaryRunner.temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
         var input = lines.joined(separator: "\n") + "\n"
         input += String(decoding: extraInput, as: UTF8.self)
-        let output = try BinaryRunner.run(
-            ["--mcp"],
-            input: input,
-            environment: BinaryRunner.cleanEnvironment(home: home),
-            timeout: .seconds(30)
-        )
+        let environment = BinaryRunner.cleanEnvironment(home: home)
+        let stdin = input
+        let output = try await runOffThePool {
+            try BinaryRunner.run(["--mcp"], input: stdin, environment: environment, timeout: .seconds(120))
+        }
         let messages = try output.stdout.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { !$0.isEmpty }
             .map { line in try JSONValue.parse(Data(line.utf8)) }
@@ -68,11 +67,11 @@ import Tools
         Exchange(description: "ping", line: #"{"jsonrpc":"2.0","id":15,"method":"ping"}"#, code: 0, id: .int(15)),
     ]
 
-    @Test func malformedInputGetsOneReplyEach() throws {
+    @Test func malformedInputGetsOneReplyEach() async throws {
         let invalidUTF8 = Data([0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D, 0x0A])
         let megabyte = #"{"jsonrpc":"2.0","id":16,"method":"ping","params":{"_meta":{"pad":""#
             + String(repeating: "a", count: 1_048_576) + #""}}}"#
-        let (messages, output) = try run(
+        let (messages, output) = try await run(
             [Self.initialize, Self.initialized] + Self.exchanges.map(\.line) + [megabyte],
             extraInput: invalidUTF8
         )
@@ -96,8 +95,8 @@ import Tools
         #expect(replies[expected.count + 1]["id"] == .null)
     }
 
-    @Test func requestsBeforeInitializeAreRefused() throws {
-        let (messages, output) = try run([
+    @Test func requestsBeforeInitializeAreRefused() async throws {
+        let (messages, output) = try await run([
             #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_ticker_price","arguments":{"symbol":"BTCUSDT"}}}"#,
             #"{"jsonrpc":"2.0","id":2,"method":"ping"}"#,
         ])
@@ -107,44 +106,52 @@ import Tools
         #expect(messages.last?["result"] == .object([:]))
     }
 
-    @Test func stderrCarriesNoSecrets() throws {
+    @Test func stderrCarriesNoSecrets() async throws {
         let home = try BinaryRunner.temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
         let secret = "TopSecretValue0123456789abcdef"
-        let output = try BinaryRunner.run(
-            ["--mcp", "--venue", "sim"],
-            input: [Self.initialize, #"{"jsonrpc":"2.0","id":2,"method":"logging/setLevel","params":{"level":"debug"}}"#]
-                .joined(separator: "\n") + "\n",
-            environment: BinaryRunner.cleanEnvironment(
-                home: home,
-                extra: ["BINANCE_API_KEY": "KeyValue0123456789", "BINANCE_API_SECRET": secret]
-            ),
-            timeout: .seconds(30)
+        let input = [Self.initialize, #"{"jsonrpc":"2.0","id":2,"method":"logging/setLevel","params":{"level":"debug"}}"#]
+            .joined(separator: "\n") + "\n"
+        let environment = BinaryRunner.cleanEnvironment(
+            home: home,
+            extra: ["BINANCE_API_KEY": "KeyValue0123456789", "BINANCE_API_SECRET": secret]
         )
+        let output = try await runOffThePool {
+            try BinaryRunner.run(["--mcp", "--venue", "sim"], input: input, environment: environment, timeout: .seconds(120))
+        }
         #expect(!output.stdout.contains(secret))
         #expect(!output.stderr.contains(secret))
         #expect(output.status == 0)
     }
 
-    @Test func sigtermEndsTheServerCleanly() throws {
+    @Test func sigtermEndsTheServerCleanly() async throws {
         let home = try BinaryRunner.temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
         let server = try MCPProcess(environment: BinaryRunner.cleanEnvironment(home: home))
-        server.send(Self.initialize)
-        let reply = try #require(try server.readLine())
-        #expect(try JSONValue.parse(Data(reply.utf8))["id"] == .int(1))
-        server.terminate()
-        #expect(server.waitForExit(timeout: .seconds(10)) == 0, "stderr: \(server.stderr)")
+        let (reply, status) = try await runOffThePool {
+            server.send(Self.initialize)
+            let reply = try server.readLine()
+            server.terminate()
+            return (reply, server.waitForExit(timeout: .seconds(30)))
+        }
+        let text = try #require(reply)
+        #expect(try JSONValue.parse(Data(text.utf8))["id"] == .int(1))
+        #expect(status == 0, "stderr: \(server.stderr)")
     }
 
-    @Test func endOfInputEndsTheServerWhileIdle() throws {
+    @Test func endOfInputEndsTheServerWhileIdle() async throws {
         let home = try BinaryRunner.temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
         let server = try MCPProcess(environment: BinaryRunner.cleanEnvironment(home: home))
-        server.send(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#)
-        #expect(try server.readLine() == #"{"id":1,"jsonrpc":"2.0","result":{}}"#)
-        server.closeInput()
-        #expect(server.waitForExit(timeout: .seconds(10)) == 0, "stderr: \(server.stderr)")
-        #expect(try server.readLine(timeout: .seconds(5)) == nil)
+        let (reply, status, rest) = try await runOffThePool {
+            server.send(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#)
+            let reply = try server.readLine()
+            server.closeInput()
+            let status = server.waitForExit(timeout: .seconds(30))
+            return (reply, status, try server.readLine(timeout: .seconds(5)))
+        }
+        #expect(reply == #"{"id":1,"jsonrpc":"2.0","result":{}}"#)
+        #expect(status == 0, "stderr: \(server.stderr)")
+        #expect(rest == nil)
     }
 }

@@ -12,8 +12,9 @@ struct MCPHarness {
     init(pageSize: Int = 100) throws {
         var options = MCPServerOptions(version: "9.9.9-test")
         options.toolsPageSize = pageSize
-        options.drainPeriod = .seconds(5)
-        options.cancellationGracePeriod = .milliseconds(300)
+        // Long periods, so a busy machine cannot end a drain early; tests never wait for them to run out.
+        options.drainPeriod = .seconds(60)
+        options.cancellationGracePeriod = .seconds(10)
         server = MCPServer(engine: try MCPFakeTools.engine(recorder: recorder), output: sink, options: options)
     }
 

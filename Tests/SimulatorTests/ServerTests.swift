@@ -1,6 +1,9 @@
 import BinanceAPI
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 import TestSupport
 @testable import Simulator
 
@@ -84,5 +87,82 @@ import FoundationNetworking
         request.setValue(client.apiKey, forHTTPHeaderField: "X-MBX-APIKEY")
         await #expect(throws: (any Error).self) { try await fetch(request) }
         #expect(client.exchange.orderCount(clientOrderId: "drop1") == 1)
+    }
+
+    /// Sends `text` on a fresh connection and returns everything the server writes before closing. With
+    /// `thenSend`, the first chunk the server writes is read before that second text is sent.
+    private func exchangeRaw(_ text: String, thenSend second: String? = nil, port: UInt16) throws -> String {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(connected == 0)
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
+        var received = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        if let second {
+            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count > 0 { received += chunk[0..<count] }
+            let secondBytes = Array(second.utf8)
+            _ = secondBytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
+        }
+        while true {
+            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            received += chunk[0..<count]
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
+    @Test func malformedRequestGets400AndClose() async throws {
+        let client = try SimTestClient.make()
+        let server = try SimulatorServer.start(exchange: client.exchange)
+        defer { server.stop() }
+        let answer = try exchangeRaw("NONSENSE\r\n\r\n", port: server.port)
+        #expect(answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
+        #expect(answer.contains("Connection: close\r\n"))
+    }
+
+    @Test func unsupportedMethodGets405() async throws {
+        let client = try SimTestClient.make()
+        let server = try SimulatorServer.start(exchange: client.exchange)
+        defer { server.stop() }
+        let answer = try exchangeRaw("PATCH /api/v3/ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", port: server.port)
+        #expect(answer.hasPrefix("HTTP/1.1 405 Method Not Allowed\r\n"))
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        let client = try SimTestClient.make()
+        let server = try SimulatorServer.start(exchange: client.exchange)
+        defer { server.stop() }
+        let requests = "GET /api/v3/ping HTTP/1.1\r\nHost: x\r\n\r\n"
+            + "GET /api/v3/time HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        let answer = try exchangeRaw(requests, port: server.port)
+        let ping = try #require(answer.range(of: "\r\n\r\n{}"))
+        let time = try #require(answer.range(of: "{\"serverTime\":"))
+        #expect(ping.lowerBound < time.lowerBound)
+        #expect(answer.components(separatedBy: "HTTP/1.1 200 OK").count == 3)
+    }
+
+    @Test func expectContinueGetsInterimResponse() async throws {
+        let client = try SimTestClient.make()
+        let server = try SimulatorServer.start(exchange: client.exchange)
+        defer { server.stop() }
+        let text = "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.001&timestamp=\(SimTestClient.startTime)"
+        let body = text + "&signature=" + client.sign(text)
+        let head = "POST /api/v3/order/test HTTP/1.1\r\nHost: x\r\nX-MBX-APIKEY: \(client.apiKey)\r\n"
+            + "Expect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
+        let answer = try exchangeRaw(head, thenSend: body, port: server.port)
+        #expect(answer.hasPrefix("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"), "\(answer)")
+        #expect(answer.hasSuffix("\r\n\r\n{}"))
     }
 }

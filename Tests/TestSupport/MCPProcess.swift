@@ -61,7 +61,7 @@ package final class MCPProcess: @unchecked Sendable {
     }
 
     /// Returns the next stdout line, waiting up to `timeout`; nil at end of output.
-    package func readLine(timeout: Duration = .seconds(20)) throws -> String? {
+    package func readLine(timeout: Duration = .seconds(120)) throws -> String? {
         let deadline = Date().addingTimeInterval(Self.seconds(timeout))
         condition.lock()
         defer { condition.unlock() }
@@ -79,7 +79,7 @@ package final class MCPProcess: @unchecked Sendable {
     }
 
     /// Waits for the child to exit and returns its status; nil if it is still running after `timeout`.
-    package func waitForExit(timeout: Duration = .seconds(10)) -> Int32? {
+    package func waitForExit(timeout: Duration = .seconds(30)) -> Int32? {
         let deadline = Date().addingTimeInterval(Self.seconds(timeout))
         while process.isRunning, Date() < deadline {
             Thread.sleep(forTimeInterval: 0.01)

@@ -8,6 +8,8 @@ package struct SimTestClient: Sendable {
     package let apiKey: String
     package let secret: String
     package let clock: SimulatorClock
+    /// Signs a payload; HMAC-SHA256 with `secret` unless another signer is given.
+    package let signer: (any RequestSigner)?
 
     /// A fixed time inside the range the tests use: 2026-06-01 00:00:00 UTC.
     package static let startTime: Int64 = 1_780_272_000_000
@@ -19,7 +21,9 @@ package struct SimTestClient: Sendable {
         rateLimits: SimulatorRateLimits = .binance,
         faults: SimulatorFaultPlan = .none,
         extraSymbols: [String] = [],
-        databasePath: String = ":memory:"
+        databasePath: String = ":memory:",
+        credential: SimulatorCredential? = nil,
+        signer: (any RequestSigner)? = nil
     ) throws -> SimTestClient {
         let clock = SimulatorClock(fixedAt: startTime)
         let options = SimulatorOptions(
@@ -31,19 +35,29 @@ package struct SimTestClient: Sendable {
             faults: faults,
             extraSymbols: extraSymbols
         )
+        var configured = options
+        if let credential { configured.credential = credential }
         return SimTestClient(
-            exchange: try SimulatedExchange(options: options),
+            exchange: try SimulatedExchange(options: configured),
             apiKey: SimulatedExchange.paperAPIKey,
             secret: SimulatedExchange.paperSecret,
-            clock: clock
+            clock: clock,
+            signer: signer
         )
     }
 
-    package init(exchange: SimulatedExchange, apiKey: String, secret: String, clock: SimulatorClock) {
+    package init(
+        exchange: SimulatedExchange,
+        apiKey: String,
+        secret: String,
+        clock: SimulatorClock,
+        signer: (any RequestSigner)? = nil
+    ) {
         self.exchange = exchange
         self.apiKey = apiKey
         self.secret = secret
         self.clock = clock
+        self.signer = signer
     }
 
     /// Percent-encodes a parameter value as Binance clients do (RFC 3986 unreserved characters kept).
@@ -57,9 +71,10 @@ package struct SimTestClient: Sendable {
         parameters.map { "\($0.0)=\(encode($0.1))" }.joined(separator: "&")
     }
 
-    /// HMAC-SHA256 hex signature of `payload` under this client's secret.
+    /// Signs `payload` with the client's signer, or HMAC-SHA256 hex under its secret.
     package func sign(_ payload: String) -> String {
-        HexEncoding.encode(HMACSigner.mac(key: Array(secret.utf8), message: Array(payload.utf8)))
+        if let signer, let signature = try? signer.signature(for: Array(payload.utf8)) { return signature }
+        return HexEncoding.encode(HMACSigner.mac(key: Array(secret.utf8), message: Array(payload.utf8)))
     }
 
     /// Sends a public request.
@@ -78,7 +93,7 @@ package struct SimTestClient: Sendable {
         var all = parameters
         all.append(("timestamp", String(timestamp ?? clock.now)))
         let text = Self.query(all)
-        let signature = sign(text)
+        let signature = Self.encode(sign(text))
         let signedText = text + "&signature=" + signature
         let request = HTTPRequest(
             method: method,
@@ -91,12 +106,21 @@ package struct SimTestClient: Sendable {
         return await exchange.handle(request)
     }
 
+    /// Sends a request whose query and body are given as raw text, with the API key header.
+    package func raw(_ method: HTTPMethod, _ path: String, query: String, body: String = "", apiKey: String? = nil) async -> HTTPResponse {
+        var headers = ["Content-Type": "application/x-www-form-urlencoded"]
+        if let key = apiKey ?? Optional(self.apiKey), !key.isEmpty { headers["X-MBX-APIKEY"] = key }
+        return await exchange.handle(HTTPRequest(
+            method: method, baseURL: "http://sim", path: path, query: query, headers: headers, body: Data(body.utf8)
+        ))
+    }
+
     /// Decodes a JSON response body into plain Foundation values (strings stay strings).
     package static func json(_ response: HTTPResponse) -> Any? {
         try? JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed])
     }
 
-    /// The `{"code","msg"}` of an error body.
+    /// Returns the `{"code","msg"}` of an error body.
     package static func error(_ response: HTTPResponse) -> (code: Int, message: String)? {
         guard let object = json(response) as? [String: Any],
               let code = object["code"] as? Int,

@@ -7,7 +7,7 @@ import Tools
 package enum ToolsTestEngine {
     /// Builds an engine whose requests go to `transport`, configured from `environment` alone (no `.env` file).
     ///
-    /// Unless `environment` says otherwise, the audit log and trading state go to a new temporary directory,
+    /// Unless `environment` sets them, the audit log and trading state go to a new temporary directory,
     /// security events are not echoed to stderr, and the invocation rate limit is off.
     package static func make(transport: any HTTPTransport, environment: [String: String] = [:]) throws -> ToolEngine {
         var settings = ["MCP_LOG_SECURITY": "false", "MCP_RATE_LIMIT_ENABLED": "false"]
@@ -30,7 +30,7 @@ package enum ToolsTestEngine {
     /// The system time with waits that return at once, so retries and order lookups do not slow tests down.
     package static let instantWaits = ClientClock(now: ClientClock.system.now, sleep: { _ in })
 
-    /// Builds an engine on a fresh in-memory simulated exchange whose clock stands still at `clock`.
+    /// Builds an engine on a fresh in-memory simulated exchange whose clock stays at `clock`.
     ///
     /// Two engines made with the same seed and clock see the same market and the same new account, so the
     /// same calls give the same results. The engine signs with the largest `recvWindow` (60000 ms), so the

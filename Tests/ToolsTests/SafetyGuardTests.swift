@@ -286,6 +286,11 @@ private func liveConfiguration(_ extra: [String: String] = [:], home: String) th
         let cancel = await engine.invoke("test_cancel", arguments: ["symbol": .string("BTCUSDT")], invocation: SafetyFixtures.invocation())
 
         #expect(report.cancellation?.cancelledSymbols == ["BTCUSDT", "ETHUSDT"])
+        #expect(
+            report.summary
+                == "Trading halted ('stop everything'): new orders are refused until 'resume'.\n"
+                + "Cancelled the open orders of BTCUSDT, ETHUSDT."
+        )
         #expect(report.cancellation?.failures == [])
         let sent = transport.requests.map { "\($0.method.rawValue) \($0.path) \($0.query.hasPrefix("symbol=") ? String($0.query.prefix(14)) : "")" }
         #expect(sent == [
@@ -362,5 +367,94 @@ private func liveConfiguration(_ extra: [String: String] = [:], home: String) th
 
         #expect(result.isSuccess)
         #expect(pending.isEmpty)
+    }
+}
+
+/// The guard behind the real order tools of the catalogue, on the scripted exchange.
+@Suite struct SafetyCatalogueGuardTests {
+    private let limitBuy: [String: JSONValue] = [
+        "symbol": .string("BTCUSDT"),
+        "side": .string("BUY"),
+        "order_type": .string("LIMIT"),
+        "quantity": .string("0.001"),
+        "price": .string("65000"),
+    ]
+
+    private func engine(_ environment: [String: String], exchange: ToolsFakeExchange) throws -> ToolEngine {
+        var settings = SafetyFixtures.liveEnvironment
+        settings["MCP_RATE_LIMIT_ENABLED"] = "false"
+        settings.merge(environment) { _, new in new }
+        let configuration = try SafetyFixtures.configuration(settings, home: SafetyFixtures.temporaryDirectory())
+        return try ToolEngine.make(
+            configuration: configuration,
+            transport: exchange,
+            credentials: try CredentialLoader.load(configuration),
+            logger: .disabled
+        )
+    }
+
+    @Test(arguments: [
+        ([:], "trading_disabled"),
+        (["BINANCE_ALLOW_TRADING": "true", "BINANCE_MAX_ORDER_NOTIONAL": "50"], "trading_disabled"),
+        (["BINANCE_ALLOW_TRADING": "true", "BINANCE_SYMBOL_ALLOWLIST": "ETHUSDT"], "trading_disabled"),
+    ])
+    func refusedCreateOrderSendsNoOrder(environment: [String: String], errorType: String) async throws {
+        let exchange = ToolsFakeExchange()
+        let engine = try engine(environment, exchange: exchange)
+
+        let result = await engine.invoke("create_order", arguments: limitBuy, invocation: SafetyFixtures.invocation(.mcp))
+
+        #expect(result.error?["type"] == .string(errorType))
+        #expect(await exchange.count(.post, "/api/v3/order") == 0)
+    }
+
+    @Test(arguments: [
+        (ConfirmationDecision.declined, "confirmation_declined"),
+        (ConfirmationDecision.unavailable(reason: "the MCP client does not support elicitation."), "confirmation_required"),
+    ])
+    func unconfirmedCreateOrderSendsNoOrder(decision: ConfirmationDecision, errorType: String) async throws {
+        let exchange = ToolsFakeExchange()
+        let engine = try engine(["BINANCE_ALLOW_TRADING": "true"], exchange: exchange)
+        let confirmer = FixedConfirmer(decision)
+
+        let result = await engine.invoke(
+            "create_order",
+            arguments: limitBuy,
+            invocation: SafetyFixtures.invocation(.mcp, confirmer: confirmer)
+        )
+
+        #expect(result.error?["type"] == .string(errorType))
+        #expect(confirmer.requests.count == 1)
+        #expect(await exchange.count(.post, "/api/v3/order") == 0)
+    }
+
+    @Test func confirmedCreateOrderIsSentOnce() async throws {
+        let exchange = ToolsFakeExchange()
+        let engine = try engine(["BINANCE_ALLOW_TRADING": "true"], exchange: exchange)
+        let confirmer = FixedConfirmer(.accepted)
+
+        let result = await engine.invoke(
+            "create_order",
+            arguments: limitBuy,
+            invocation: SafetyFixtures.invocation(.shell, confirmer: confirmer)
+        )
+
+        #expect(result.isSuccess)
+        #expect(confirmer.requests.first?.summary.hasPrefix("Venue: live (real money)\nOrder: BUY 0.001 BTCUSDT LIMIT at 65000") == true)
+        #expect(await exchange.count(.post, "/api/v3/order") == 1)
+    }
+
+    @Test func liveCancelIsRefusedBeforeAnyRequest() async throws {
+        let exchange = ToolsFakeExchange()
+        let engine = try engine([:], exchange: exchange)
+
+        let result = await engine.invoke(
+            "cancel_order",
+            arguments: ["symbol": .string("BTCUSDT"), "order_id": .string("1")],
+            invocation: SafetyFixtures.invocation(.mcp)
+        )
+
+        #expect(result.error?["type"] == .string("trading_disabled"))
+        #expect(await exchange.requests.isEmpty)
     }
 }

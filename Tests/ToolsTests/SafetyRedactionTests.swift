@@ -41,7 +41,7 @@ private let leakingShapes: [String] = [
     "body \(pemBody.replacingOccurrences(of: "/", with: "%2F"))x",
 ]
 
-/// Text that holds no secret and must come out unchanged.
+/// Text that contains no secret and must come out unchanged.
 private let harmlessTexts: [String] = [
     "token",
     "The access token expired; request a new token.",

@@ -142,7 +142,7 @@ async def run_session(report: Report, binary: str, home: str, mode: str, label: 
         args=["--mcp"],
         env={"BINANCE_SHELL_HOME": home, "no_proxy": "127.0.0.1,localhost", "MCP_MAX_REQUESTS_PER_MINUTE": "1000"},
     )
-    async with Client(parameters, mode=mode, read_timeout_seconds=30) as client:
+    async with Client(parameters, mode=mode, read_timeout_seconds=120) as client:
         report.check(
             client.protocol_version == expected_version,
             f"[{label}] negotiated {client.protocol_version}, expected {expected_version}",

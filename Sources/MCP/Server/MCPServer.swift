@@ -37,6 +37,8 @@ package actor MCPServer {
     var calls: [RequestID: Call] = [:]
     var pendingReplies: [RequestID: CheckedContinuation<OutgoingReply, Never>] = [:]
     var nextOutgoingNumber = 1
+    /// Replies of finished calls (and of batches) that are not yet handed to the sink; shutdown waits for them.
+    var pendingDeliveries = 0
     package private(set) var isShuttingDown = false
     private var isTerminating = false
 
@@ -122,7 +124,7 @@ package actor MCPServer {
 
     private func waitForCalls(upTo period: Duration) async {
         let deadline = ContinuousClock.now + period
-        while !calls.isEmpty, ContinuousClock.now < deadline {
+        while !calls.isEmpty || pendingDeliveries > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
         }
     }
@@ -136,9 +138,10 @@ package actor MCPServer {
         case .now(let message):
             output.send(message)
         case .later(let task):
-            let output = self.output
+            pendingDeliveries += 1
             Task {
                 if let message = await task.value { output.send(message) }
+                pendingDeliveries -= 1
             }
         }
     }
@@ -156,7 +159,7 @@ package actor MCPServer {
             return
         }
         let replies = elements.map { handle($0) }
-        let output = self.output
+        pendingDeliveries += 1
         Task {
             var messages: [JSONValue] = []
             for reply in replies {
@@ -167,6 +170,7 @@ package actor MCPServer {
                 }
             }
             if !messages.isEmpty { output.send(.array(messages)) }
+            pendingDeliveries -= 1
         }
     }
 

@@ -90,6 +90,8 @@ final class PaperLedger: @unchecked Sendable {
     private var nextIncomeId: Int64 = 1
     /// Open order ids by symbol.
     private(set) var openOrderIds: [String: Set<Int64>] = [:]
+    /// Cached extremes of each symbol's open orders; a symbol is dropped from the cache when its orders change.
+    private var summaries: [String: OpenOrderSummary] = [:]
     private var ordersByClientId: [String: [Int64]] = [:]
 
     init(path: String) throws {
@@ -148,6 +150,7 @@ final class PaperLedger: @unchecked Sendable {
         orders = [:]
         openOrderIds = [:]
         ordersByClientId = [:]
+        summaries = [:]
         let orderRows = try database.query("""
             SELECT order_id, symbol, client_order_id, side, type, time_in_force, price, orig_qty, executed_qty,
                    cummulative_quote_qty, orig_quote_order_qty, stop_price, status, time, update_time, working_time,
@@ -199,6 +202,7 @@ final class PaperLedger: @unchecked Sendable {
     }
 
     private func index(_ order: PaperOrder) {
+        summaries[order.symbol] = nil
         if orders[order.orderId] == nil {
             ordersByClientId[order.clientOrderId, default: []].append(order.orderId)
         }
@@ -235,6 +239,7 @@ final class PaperLedger: @unchecked Sendable {
             orders = [:]
             trades = []
             openOrderIds = [:]
+            summaries = [:]
             ordersByClientId = [:]
             positions = [:]
             income = []
@@ -401,4 +406,38 @@ final class PaperLedger: @unchecked Sendable {
     }
 
     var symbolsWithOpenOrders: [String] { openOrderIds.keys.sorted() }
+
+    func openOrderCount(symbol: String) -> Int { openOrderIds[symbol]?.count ?? 0 }
+
+    func openConditionalCount(symbol: String) -> Int {
+        (openOrderIds[symbol] ?? []).reduce(0) { count, id in count + (orders[id]?.isConditional == true ? 1 : 0) }
+    }
+
+    /// Highest resting buy, lowest resting sell and oldest update of a symbol's open orders, cached until they change.
+    func summary(symbol: String) -> OpenOrderSummary {
+        if let cached = summaries[symbol] { return cached }
+        var summary = OpenOrderSummary()
+        for id in openOrderIds[symbol] ?? [] {
+            guard let order = orders[id] else { continue }
+            summary.oldestUpdate = min(summary.oldestUpdate, order.updateTime)
+            if order.isConditional && !order.isWorking {
+                summary.hasWaitingConditional = true
+            } else if order.isBuy {
+                summary.highestBuy = max(summary.highestBuy ?? order.price, order.price)
+            } else {
+                summary.lowestSell = min(summary.lowestSell ?? order.price, order.price)
+            }
+        }
+        summaries[symbol] = summary
+        return summary
+    }
+}
+
+/// What matching needs to know about one symbol's open orders without visiting each of them.
+struct OpenOrderSummary {
+    var highestBuy: Decimal?
+    var lowestSell: Decimal?
+    /// True when a stop or take-profit order waits for its trigger.
+    var hasWaitingConditional = false
+    var oldestUpdate = Int64.max
 }

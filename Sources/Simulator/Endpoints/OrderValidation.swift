@@ -178,11 +178,11 @@ extension ExchangeEngine {
         try checkNotional(order, filter: rules.notional, name: "NOTIONAL", at: time)
 
         if !order.isMarket, let maximum = rules.maxNumOrders, maximum > 0,
-           ledger.openOrders(symbol: rules.symbol).count >= maximum {
+           ledger.openOrderCount(symbol: rules.symbol) >= maximum {
             throw APIFailure.filter("MAX_NUM_ORDERS")
         }
         if order.isConditional, let maximum = rules.maxNumAlgoOrders, maximum > 0,
-           ledger.openOrders(symbol: rules.symbol).filter({ $0.isConditional }).count >= maximum {
+           ledger.openConditionalCount(symbol: rules.symbol) >= maximum {
             throw APIFailure.filter("MAX_NUM_ALGO_ORDERS")
         }
     }

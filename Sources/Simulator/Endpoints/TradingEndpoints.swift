@@ -54,6 +54,8 @@ extension ExchangeEngine {
         } catch let failure as APIFailure {
             throw failure
         } catch {
+            options.logger.error("Paper order was not stored", ["symbol": request.rules.symbol, "error": "\(error)"])
+            try? ledger.load()
             throw APIFailure(status: 500, code: -1000, "The paper account could not be updated.")
         }
         if order.isOpen, matchedUntil[order.symbol] == nil { matchedUntil[order.symbol] = time }
@@ -255,7 +257,7 @@ extension ExchangeEngine {
         return low <= stopPrice
     }
 
-    /// A 22-character id in Binance's style, derived from the order id and the seed.
+    /// Returns a 22-character id in Binance's style, derived from the order id and the seed.
     private func generatedClientOrderId(_ orderId: Int64) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
         var state = SplitMix.hash(options.seed ^ 0xC11E47, UInt64(bitPattern: orderId))
@@ -273,14 +275,17 @@ extension ExchangeEngine {
     func advanceMatching(to time: Int64) {
         for symbol in ledger.symbolsWithOpenOrders {
             guard let rules = catalog.rules(symbol) else { continue }
-            let open = ledger.openOrders(symbol: symbol)
-            let oldest = open.map(\.updateTime).min() ?? time
-            let from = max(matchedUntil[symbol] ?? oldest, time - 86_400_000)
+            let summary = ledger.summary(symbol: symbol)
+            let from = max(matchedUntil[symbol] ?? summary.oldestUpdate, time - 86_400_000)
             matchedUntil[symbol] = time
             guard time > from else { continue }
             let samples = Int(min(200, max(2, (time - from) / 1000)))
             let extremes = market.range(rules, from: from, to: time, samples: samples)
+            let buyCrossed = summary.highestBuy.map { extremes.low < $0 } ?? false
+            let sellCrossed = summary.lowestSell.map { extremes.high > $0 } ?? false
+            guard buyCrossed || sellCrossed || summary.hasWaitingConditional else { continue }
             let current = market.price(rules, at: time)
+            let open = ledger.openOrders(symbol: symbol)
             let sorted = open.sorted { lhs, rhs in
                 if lhs.price != rhs.price { return lhs.isBuy ? lhs.price > rhs.price : lhs.price < rhs.price }
                 return lhs.orderId < rhs.orderId
@@ -303,6 +308,7 @@ extension ExchangeEngine {
                 }
             } catch {
                 // The transaction rolled back the database; reload memory from it so both agree.
+                options.logger.error("Matching resting orders failed", ["symbol": symbol, "error": "\(error)"])
                 try? ledger.load()
             }
         }
@@ -406,6 +412,7 @@ extension ExchangeEngine {
                 try ledger.touch(time)
             }
         } catch {
+            options.logger.error("Paper cancel was not stored", ["orderId": String(found.orderId), "error": "\(error)"])
             try? ledger.load()
             throw APIFailure(status: 500, code: -1000, "The paper account could not be updated.")
         }

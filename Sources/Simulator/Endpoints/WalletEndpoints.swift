@@ -181,7 +181,11 @@ extension ExchangeEngine {
     func recordDailySnapshot(at time: Int64) {
         let dayStart = time - positiveModulo(time, 86_400_000)
         guard let last = ledger.snapshots.last, last.time < dayStart - 1 else { return }
-        try? ledger.addSnapshot(at: dayStart - 1)
+        do {
+            try ledger.addSnapshot(at: dayStart - 1)
+        } catch {
+            options.logger.error("Daily balance snapshot was not stored", ["error": "\(error)"])
+        }
     }
 
     private func valueInBTC(_ balances: [(asset: String, free: Decimal, locked: Decimal)], at time: Int64) -> Decimal {

@@ -9,7 +9,7 @@ final class ExchangeEngine: @unchecked Sendable {
     let market: MarketModel
     let ledger: PaperLedger
     let faults: FaultInjector
-    private let verifier: RequestVerifier
+    private let verifier: SignatureVerifier
     let lock = NSLock()
     var limiter: RateLimiter
     /// Time up to which resting orders of each symbol have been matched against the price path.
@@ -24,7 +24,12 @@ final class ExchangeEngine: @unchecked Sendable {
         ledger = try PaperLedger(path: options.databasePath)
         faults = FaultInjector(plan: options.faults)
         limiter = RateLimiter(limits: options.rateLimits)
-        verifier = RequestVerifier(credential: options.credential)
+        switch options.credential {
+        case .hmac(let secret):
+            verifier = .hmac(secret: secret)
+        case .publicKeyPEM(let pem):
+            verifier = try SignatureVerifier.publicKey(pem: pem)
+        }
         try ledger.load()
         if ledger.isEmpty {
             try createAccount(balances: options.startingBalances)
@@ -72,11 +77,14 @@ final class ExchangeEngine: @unchecked Sendable {
         lock.withLock { ledger.balance(asset) }
     }
 
-    var openOrderCount: Int { lock.withLock { ledger.openOrders(symbol: nil).count } }
+    var openOrderCount: Int { lock.withLock { ledger.openOrderIds.values.reduce(0) { $0 + $1.count } } }
 
     // MARK: - Faults around processing
 
     func failBeforeProcessing(_ kind: SimulatorFaultKind?, request: HTTPRequest) -> SimulatorReply? {
+        if let kind {
+            options.logger.info("Injecting a simulator fault", ["fault": "\(kind)", "http.path": request.path])
+        }
         switch kind {
         case .serverError(let status):
             return .response(HTTPResponse(status: status, headers: ["content-type": "text/html"], body: Data()))
@@ -166,6 +174,10 @@ final class ExchangeEngine: @unchecked Sendable {
             var context = RequestContext(time: time, headers: [:])
             let body = try endpoint.handler(self, parameters, &context)
             headers.merge(context.headers) { _, new in new }
+            if endpoint.freeWhenSuccessful {
+                let weight = endpoint.weight(parameters)
+                headers.merge(limiter.refund(family: endpoint.family, weight: weight, at: time)) { _, new in new }
+            }
             headers["content-type"] = "application/json;charset=UTF-8"
             return HTTPResponse(status: 200, headers: headers, body: Data(body))
         } catch {
@@ -215,7 +227,7 @@ final class ExchangeEngine: @unchecked Sendable {
         if Decimal(time - timestamp) > window { throw APIFailure.timestampOutside }
     }
 
-    /// The bytes the client signed: the raw query without its `signature` pair, followed by the raw body
+    /// Returns the bytes the client signed: the raw query without its `signature` pair, followed by the raw body
     /// without its `signature` pair, with nothing re-encoded.
     static func signedPayload(query: String, body: Data) -> [UInt8] {
         func strip(_ bytes: [UInt8]) -> [UInt8] {
@@ -228,24 +240,8 @@ final class ExchangeEngine: @unchecked Sendable {
     }
 }
 
-/// What a handler may add to a successful response.
+/// The request time and the headers a handler adds to a successful response.
 struct RequestContext {
     var time: Int64
     var headers: [String: String]
-}
-
-/// Verifies request signatures with the configured credential.
-struct RequestVerifier: Sendable {
-    let credential: SimulatorCredential
-
-    func verify(payload: [UInt8], signature: String) -> Bool {
-        switch credential {
-        case .hmac(let secret):
-            let expected = HexEncoding.encode(HMACSigner.mac(key: secret.bytes, message: payload))
-            return expected == signature.lowercased()
-        case .publicKeyPEM:
-            // TODO: verify Ed25519 and RSA signatures once BinanceAPI's SignatureVerifier is on main.
-            return false
-        }
-    }
 }

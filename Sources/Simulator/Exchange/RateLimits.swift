@@ -13,9 +13,11 @@ package struct SimulatorRateLimits: Sendable {
     package var ordersPerDay: Int
     /// `/sapi` IP weight per minute.
     package var walletWeightPerMinute: Int
+    /// `/sapi` weight per account (UID) per minute, counted by endpoints Binance meters per account.
+    package var walletAccountWeightPerMinute: Int
     /// `/fapi` request weight per minute.
     package var futuresWeightPerMinute: Int
-    /// Requests answered 429 in one window after which the client's IP is banned with 418.
+    /// Number of 429 responses in one minute after which the client's IP is banned with 418.
     package var rejectionsBeforeBan: Int
     /// Length of an IP ban, in seconds (Binance starts at 2 minutes).
     package var banSeconds: Int
@@ -26,6 +28,7 @@ package struct SimulatorRateLimits: Sendable {
         ordersPerTenSeconds: Int = 100,
         ordersPerDay: Int = 200_000,
         walletWeightPerMinute: Int = 12_000,
+        walletAccountWeightPerMinute: Int = 180_000,
         futuresWeightPerMinute: Int = 2_400,
         rejectionsBeforeBan: Int = 5,
         banSeconds: Int = 120
@@ -35,6 +38,7 @@ package struct SimulatorRateLimits: Sendable {
         self.ordersPerTenSeconds = ordersPerTenSeconds
         self.ordersPerDay = ordersPerDay
         self.walletWeightPerMinute = walletWeightPerMinute
+        self.walletAccountWeightPerMinute = walletAccountWeightPerMinute
         self.futuresWeightPerMinute = futuresWeightPerMinute
         self.rejectionsBeforeBan = rejectionsBeforeBan
         self.banSeconds = banSeconds
@@ -51,6 +55,7 @@ package struct SimulatorRateLimits: Sendable {
         ordersPerTenSeconds: Int.max / 4,
         ordersPerDay: Int.max / 4,
         walletWeightPerMinute: Int.max / 4,
+        walletAccountWeightPerMinute: Int.max / 4,
         futuresWeightPerMinute: Int.max / 4,
         rejectionsBeforeBan: Int.max / 4,
         banSeconds: 0
@@ -91,12 +96,13 @@ struct WindowCounter: Sendable {
 
 /// Weight and order counting for one client (the simulator serves one account from one address).
 struct RateLimiter: Sendable {
-    enum Family { case spot, wallet, futures }
+    enum Family { case spot, wallet, walletAccount, futures }
 
     let limits: SimulatorRateLimits
     private var spotWeight = WindowCounter(length: 60_000)
     private var rawRequests = WindowCounter(length: 300_000)
     private var walletWeight = WindowCounter(length: 60_000)
+    private var walletAccountWeight = WindowCounter(length: 60_000)
     private var futuresWeight = WindowCounter(length: 60_000)
     private var ordersTenSeconds = WindowCounter(length: 10_000)
     private var ordersDay = WindowCounter(length: 86_400_000)
@@ -131,6 +137,10 @@ struct RateLimiter: Sendable {
             used = walletWeight.add(weight, at: time)
             limit = limits.walletWeightPerMinute
             headers["x-sapi-used-ip-weight-1m"] = String(used)
+        case .walletAccount:
+            used = walletAccountWeight.add(weight, at: time)
+            limit = limits.walletAccountWeightPerMinute
+            headers["x-sapi-used-uid-weight-1m"] = String(used)
         case .futures:
             used = futuresWeight.add(weight, at: time)
             limit = limits.futuresWeightPerMinute
@@ -139,10 +149,23 @@ struct RateLimiter: Sendable {
         if used > limit {
             let message = "Too much request weight used; current limit is \(limit) request weight per 1 MINUTE. "
                 + "Please use WebSocket Streams for live updates to avoid polling the API."
-            let window = family == .spot ? spotWeight : family == .wallet ? walletWeight : futuresWeight
+            let window: WindowCounter
+            switch family {
+            case .spot: window = spotWeight
+            case .wallet: window = walletWeight
+            case .walletAccount: window = walletAccountWeight
+            case .futures: window = futuresWeight
+            }
             return .failure(tooMany(message, retryAfter: window.secondsUntilReset(at: time), headers: headers, at: time))
         }
         return .success(headers)
+    }
+
+    /// Gives back the weight of a successful order placement or cancel, which Binance no longer charges.
+    mutating func refund(family: Family, weight: Int, at time: Int64) -> [String: String] {
+        guard family == .spot else { return [:] }
+        let used = spotWeight.add(-weight, at: time)
+        return ["x-mbx-used-weight": String(used), "x-mbx-used-weight-1m": String(used)]
     }
 
     /// Counts one new order; returns the order-count headers, or a 429 failure.

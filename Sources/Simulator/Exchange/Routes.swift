@@ -1,7 +1,7 @@
 import BinanceAPI
 import Foundation
 
-/// One endpoint the simulator answers.
+/// One endpoint the simulator serves.
 struct SimRoute: Sendable {
     typealias Handler = @Sendable (ExchangeEngine, ReceivedParameters, inout RequestContext) throws(APIFailure) -> [UInt8]
 
@@ -12,6 +12,8 @@ struct SimRoute: Sendable {
     var weightRule: @Sendable (ReceivedParameters) -> Int
     /// Parameters the endpoint reads, besides `timestamp`, `recvWindow` and `signature` of signed endpoints.
     var parameters: Set<String>
+    /// True for order placement and cancels, whose weight Binance refunds when they succeed (since April 2026).
+    var freeWhenSuccessful = false
     var handler: Handler
 
     init(
@@ -74,9 +76,11 @@ enum Routes {
         add(.get, "/api/v3/account", SimRoute(.spot, signed: true, weight: 20, parameters: ["omitZeroBalances"]) {
             engine, parameters, context throws(APIFailure) in try engine.account(parameters, at: context.time)
         })
-        add(.post, "/api/v3/order", SimRoute(.spot, signed: true, weight: 1, parameters: Routes.orderParameters) {
+        var newOrder = SimRoute(.spot, signed: true, weight: 1, parameters: Routes.orderParameters) {
             engine, parameters, context throws(APIFailure) in try engine.placeOrder(parameters, context: &context, test: false)
-        })
+        }
+        newOrder.freeWhenSuccessful = true
+        add(.post, "/api/v3/order", newOrder)
         add(.post, "/api/v3/order/test", SimRoute(
             .spot, signed: true, weight: 1,
             weightRule: { $0["computeCommissionRates"] == "true" ? 20 : 1 },
@@ -85,16 +89,20 @@ enum Routes {
         add(.get, "/api/v3/order", SimRoute(.spot, signed: true, weight: 4, parameters: ["symbol", "orderId", "origClientOrderId"]) {
             engine, parameters, _ throws(APIFailure) in try engine.queryOrder(parameters)
         })
-        add(.delete, "/api/v3/order", SimRoute(
+        var cancel = SimRoute(
             .spot, signed: true, weight: 1,
             parameters: ["symbol", "orderId", "origClientOrderId", "newClientOrderId", "cancelRestrictions"]
-        ) { engine, parameters, context throws(APIFailure) in try engine.cancelOrder(parameters, at: context.time) })
+        ) { engine, parameters, context throws(APIFailure) in try engine.cancelOrder(parameters, at: context.time) }
+        cancel.freeWhenSuccessful = true
+        add(.delete, "/api/v3/order", cancel)
         add(.get, "/api/v3/openOrders", SimRoute(
             .spot, signed: true, weight: 6, weightRule: { $0.has("symbol") ? 6 : 80 }, parameters: ["symbol"]
         ) { engine, parameters, _ throws(APIFailure) in try engine.openOrders(parameters) })
-        add(.delete, "/api/v3/openOrders", SimRoute(.spot, signed: true, weight: 1, parameters: ["symbol"]) {
+        var cancelAll = SimRoute(.spot, signed: true, weight: 1, parameters: ["symbol"]) {
             engine, parameters, context throws(APIFailure) in try engine.cancelOpenOrders(parameters, at: context.time)
-        })
+        }
+        cancelAll.freeWhenSuccessful = true
+        add(.delete, "/api/v3/openOrders", cancelAll)
         add(.get, "/api/v3/allOrders", SimRoute(
             .spot, signed: true, weight: 20, parameters: ["symbol", "orderId", "startTime", "endTime", "limit"]
         ) { engine, parameters, _ throws(APIFailure) in try engine.allOrders(parameters) })
@@ -121,7 +129,7 @@ enum Routes {
             parameters: ["coin", "status", "startTime", "endTime", "offset", "limit", "txId", "includeSource"]
         ) { engine, parameters, context throws(APIFailure) in try engine.depositHistory(parameters, at: context.time) })
         add(.get, "/sapi/v1/capital/withdraw/history", SimRoute(
-            .wallet, signed: true, weight: 1,
+            .walletAccount, signed: true, weight: 18_000,
             parameters: ["coin", "withdrawOrderId", "status", "offset", "limit", "idList", "startTime", "endTime"]
         ) { engine, parameters, context throws(APIFailure) in try engine.withdrawHistory(parameters, at: context.time) })
         add(.get, "/sapi/v1/accountSnapshot", SimRoute(

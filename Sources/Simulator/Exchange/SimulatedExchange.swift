@@ -1,7 +1,7 @@
 import BinanceAPI
 import Foundation
 
-/// How the simulator checks signatures of signed requests.
+/// Key material the simulator verifies signed requests with.
 package enum SimulatorCredential: Sendable {
     /// HMAC-SHA256 with this secret.
     case hmac(secret: Secret)
@@ -33,6 +33,8 @@ package struct SimulatorOptions: Sendable {
     package var futuresStartingBalance: Decimal
     /// Extra exchangeInfo symbol objects (JSON text) added to, or replacing, the recorded ones.
     package var extraSymbols: [String]
+    /// Receives injected faults and failures of the paper account's database.
+    package var logger: Logger
 
     package init(
         databasePath: String,
@@ -46,7 +48,8 @@ package struct SimulatorOptions: Sendable {
         makerCommission: Decimal = Decimal(string: "0.001")!,
         takerCommission: Decimal = Decimal(string: "0.001")!,
         futuresStartingBalance: Decimal = 1_000,
-        extraSymbols: [String] = []
+        extraSymbols: [String] = [],
+        logger: Logger = .disabled
     ) {
         self.databasePath = databasePath
         self.apiKey = apiKey
@@ -60,10 +63,11 @@ package struct SimulatorOptions: Sendable {
         self.takerCommission = takerCommission
         self.futuresStartingBalance = futuresStartingBalance
         self.extraSymbols = extraSymbols
+        self.logger = logger
     }
 }
 
-/// Milliseconds since 1970 as the exchange sees them: the system clock, or a manual clock for tests.
+/// The exchange's clock in milliseconds since 1970: the system clock, or a manual clock for tests.
 package final class SimulatorClock: @unchecked Sendable {
     private let lock = NSLock()
     private var manualTime: Int64?
@@ -89,16 +93,16 @@ package final class SimulatorClock: @unchecked Sendable {
     }
 }
 
-/// What the exchange does with one request: answer, or fail the way a network or gateway can.
+/// The outcome of one request: a response, or a failure of the kind a network or gateway produces.
 package enum SimulatorReply: Sendable, Equatable {
     case response(HTTPResponse)
-    /// Close the connection without answering.
+    /// Close the connection without a response.
     case dropConnection
     /// Send the status line and headers, then only the first `keepBytes` bytes of the body, then close.
     case truncated(HTTPResponse, keepBytes: Int)
 }
 
-/// The simulated Binance exchange: answers the same HTTP requests Binance does.
+/// The simulated Binance exchange: serves the same HTTP requests Binance does.
 ///
 /// A new paper account holds `SimulatedExchange.defaultStartingBalances` (10,000 USDT, 0.1 BTC, 1 ETH and
 /// 5 BNB) unless `SimulatorOptions.startingBalances` says otherwise, plus a futures wallet of
@@ -145,7 +149,19 @@ package final class SimulatedExchange: Sendable {
         return engine.failAfterProcessing(fault.kind, response: response)
     }
 
-    /// Replaces the paper account with a new one holding `balances`: cancels nothing, forgets all orders and trades.
+    /// Processes one request on the calling thread, sleeping for injected latency. `SimulatorServer` calls this,
+    /// so its connection threads do not depend on Swift's cooperative thread pool.
+    func serveBlocking(_ request: HTTPRequest) -> SimulatorReply {
+        let fault = engine.faults.draw(path: request.path)
+        if fault.latencyMilliseconds > 0 {
+            Thread.sleep(forTimeInterval: Double(fault.latencyMilliseconds) / 1000)
+        }
+        if let early = engine.failBeforeProcessing(fault.kind, request: request) { return early }
+        let response = engine.process(request)
+        return engine.failAfterProcessing(fault.kind, response: response)
+    }
+
+    /// Replaces the paper account with a new one holding `balances`: all orders and trades are removed.
     package func resetAccount(balances: [String: Decimal]) throws {
         try engine.resetAccount(balances: balances)
     }

@@ -25,45 +25,64 @@ struct RecordedSeries: Sendable {
     /// Rows that do not have that shape are skipped.
     static func parse(_ data: [UInt8]) -> RecordedSeries? {
         var candles = [Candle]()
-        var fields = [Int64]()
+        candles.reserveCapacity(data.count / 100)
+        // Up to 12 fields per row. Fields with a decimal point become units of 10^-8; fields without one
+        // (times, counts) stay integers.
+        var fields = (Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0))
+        var fieldIndex = 0
         var current: Int64 = 0
         var fractionDigits = -1
         var valid = true
-        // Fields with a decimal point become units of 10^-8; fields without one (times, counts) stay integers.
-        func finishField() {
-            var value = current
-            if fractionDigits >= 0 {
-                if fractionDigits > 8 { valid = false }
-                for _ in 0..<max(0, 8 - fractionDigits) { value = value &* 10 }
-            }
-            fields.append(value)
-            current = 0
-            fractionDigits = -1
-        }
-        for byte in data {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                current = current &* 10 &+ Int64(byte - UInt8(ascii: "0"))
-                if fractionDigits >= 0 { fractionDigits += 1 }
-            case UInt8(ascii: "."):
-                fractionDigits = 0
-            case UInt8(ascii: ","):
-                finishField()
-            case 10:
-                finishField()
-                if valid, fields.count >= 9 {
-                    candles.append(Candle(
-                        openTime: fields[0],
-                        openUnits: fields[1], highUnits: fields[2], lowUnits: fields[3], closeUnits: fields[4],
-                        volumeUnits: fields[5], quoteVolumeUnits: fields[7], trades: fields[8]
-                    ))
+        data.withUnsafeBufferPointer { buffer in
+            for byte in buffer {
+                if byte >= 48 && byte <= 57 {
+                    current = current &* 10 &+ Int64(byte &- 48)
+                    if fractionDigits >= 0 { fractionDigits += 1 }
+                    continue
                 }
-                fields.removeAll(keepingCapacity: true)
-                valid = true
-            case 13:
-                continue
-            default:
-                valid = false
+                if byte == 46 {
+                    fractionDigits = 0
+                    continue
+                }
+                if byte == 13 { continue }
+                guard byte == 44 || byte == 10 else {
+                    valid = false
+                    continue
+                }
+                var value = current
+                if fractionDigits >= 0 {
+                    if fractionDigits > 8 { valid = false }
+                    var scale = fractionDigits
+                    while scale < 8 {
+                        value = value &* 10
+                        scale += 1
+                    }
+                }
+                switch fieldIndex {
+                case 0: fields.0 = value
+                case 1: fields.1 = value
+                case 2: fields.2 = value
+                case 3: fields.3 = value
+                case 4: fields.4 = value
+                case 5: fields.5 = value
+                case 6: fields.6 = value
+                case 7: fields.7 = value
+                case 8: fields.8 = value
+                default: break
+                }
+                fieldIndex += 1
+                current = 0
+                fractionDigits = -1
+                if byte == 10 {
+                    if valid, fieldIndex >= 9 {
+                        candles.append(Candle(
+                            openTime: fields.0, openUnits: fields.1, highUnits: fields.2, lowUnits: fields.3,
+                            closeUnits: fields.4, volumeUnits: fields.5, quoteVolumeUnits: fields.7, trades: fields.8
+                        ))
+                    }
+                    fieldIndex = 0
+                    valid = true
+                }
             }
         }
         guard candles.count >= 2 else { return nil }
@@ -99,7 +118,7 @@ final class MarketModel: @unchecked Sendable {
         return [UInt8](data)
     }
 
-    /// The recorded 15-minute spot series of `asset` against USDT, loaded once per process on first use.
+    /// Returns the recorded 15-minute spot series of `asset` against USDT, loaded once per process on first use.
     func recorded(_ asset: String) -> RecordedSeries? {
         guard Self.recordedAssets.contains(asset) else { return nil }
         return Self.seriesLock.withLock {
@@ -125,7 +144,7 @@ final class MarketModel: @unchecked Sendable {
     private static let stableAssets: Set<String> = ["USDT", "USDC", "BUSD", "TUSD", "FDUSD", "DAI", "USDP", "PAX", "USDS"]
 
     /// USDT value of `asset` at `time` (milliseconds) as a `Double`. Only market prices are derived from it;
-    /// they are snapped to whole ticks before anything else sees them.
+    /// they are snapped to whole ticks before any other code uses them.
     func usdtValueEstimate(_ asset: String, at time: Int64) -> Double {
         if let recorded = recorded(asset) { return Double(replayedUnits(recorded, at: time)) / 100_000_000 }
         let reference = Self.referenceValues[asset] ?? Self.hashedReference(asset)
@@ -243,7 +262,7 @@ final class MarketModel: @unchecked Sendable {
 
     // MARK: - Synthetic walk
 
-    /// A smooth deterministic factor near 1: hourly knots of up to ±6 % joined by cosine easing, plus ±0.15 %
+    /// Returns a smooth deterministic factor near 1: hourly knots of up to ±6 % joined by cosine easing, plus ±0.15 %
     /// per-minute noise.
     private func walkFactor(_ asset: String, at time: Int64) -> Double {
         let assetKey = SplitMix.hash(seed, Self.stableHash(asset))
@@ -260,7 +279,7 @@ final class MarketModel: @unchecked Sendable {
         return 1 + smooth + noise
     }
 
-    /// A reference value between 0.05 and 50 USDT spread evenly on a log scale by the asset's name.
+    /// Returns a reference value between 0.05 and 50 USDT spread evenly on a log scale by the asset's name.
     private static func hashedReference(_ asset: String) -> Double {
         let unit = SplitMix.unit(SplitMix.hash(0xC0FFEE, stableHash(asset)))
         return 0.05 * pow(1000, unit)

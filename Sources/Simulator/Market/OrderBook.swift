@@ -10,7 +10,7 @@ struct BookLevel: Sendable {
 /// A synthetic order book around the current price of one symbol.
 ///
 /// The best bid is the current price and the best ask one tick above it. Levels are about half a basis point
-/// apart, and each holds between 500 and 20,000 USDT worth of the base asset, drawn from the seed, the symbol,
+/// apart, and each contains between 500 and 20,000 USDT worth of the base asset, drawn from the seed, the symbol,
 /// the minute and the level, so the book is the same for every request within one minute.
 struct SyntheticBook {
     let rules: SymbolRules
@@ -36,14 +36,14 @@ struct SyntheticBook {
 
     var price: Decimal { MarketModel.decimal(units: priceUnits) }
 
-    /// The `index`-th bid (0 is best); nil when it would be at or below zero.
+    /// Returns the `index`-th bid (0 is best), or nil when it would be at or below zero.
     func bid(_ index: Int) -> BookLevel? {
         let levelUnits = priceUnits - Int64(index) * gapUnits
         guard levelUnits > 0 else { return nil }
         return BookLevel(price: MarketModel.decimal(units: levelUnits), quantity: quantity(at: levelUnits, side: 1, index: index))
     }
 
-    /// The `index`-th ask (0 is best).
+    /// Returns the `index`-th ask (0 is best).
     func ask(_ index: Int) -> BookLevel {
         let levelUnits = priceUnits + rules.tickUnits + Int64(index) * gapUnits
         return BookLevel(price: MarketModel.decimal(units: levelUnits), quantity: quantity(at: levelUnits, side: 2, index: index))

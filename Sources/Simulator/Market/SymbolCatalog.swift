@@ -72,7 +72,7 @@ struct SymbolRules: Sendable {
 }
 
 /// The recorded exchangeInfo, parsed lazily once per process, with the serialized symbol objects kept as bytes
-/// so exchangeInfo answers reuse them without re-encoding.
+/// so exchangeInfo responses reuse them without re-encoding.
 final class SymbolCatalog: @unchecked Sendable {
     private let lock = NSLock()
     private let base: SymbolCatalog?
@@ -92,7 +92,7 @@ final class SymbolCatalog: @unchecked Sendable {
     /// The catalogue of the bundled `exchangeInfo.json`, shared by every exchange in the process.
     static let bundled = SymbolCatalog(source: { SymbolCatalog.bundledData() }, extraSymbols: [])
 
-    /// The bundled catalogue, or a copy of it with `extraSymbols` (exchangeInfo symbol objects) added or replaced.
+    /// Returns the bundled catalogue, or a copy of it with `extraSymbols` (exchangeInfo symbol objects) added or replaced.
     static func make(extraSymbols: [String]) -> SymbolCatalog {
         guard !extraSymbols.isEmpty else { return bundled }
         return SymbolCatalog(base: bundled, extraSymbols: extraSymbols.map { Data($0.utf8) })
@@ -110,7 +110,7 @@ final class SymbolCatalog: @unchecked Sendable {
         self.extraSymbols = extraSymbols
     }
 
-    /// The bundled `exchangeInfo.json`.
+    /// Reads the bundled `exchangeInfo.json`.
     static func bundledData() -> Data {
         guard let url = Bundle.module.url(forResource: "exchangeInfo", withExtension: "json", subdirectory: "Resources")
             ?? Bundle.module.url(forResource: "exchangeInfo", withExtension: "json"),

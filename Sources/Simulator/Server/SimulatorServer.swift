@@ -32,21 +32,28 @@ package final class SimulatorServer: @unchecked Sendable {
     package let port: UInt16
     package let host: String
     private let listener: Int32
+    private let logger: Logger
     private let state = ServerState()
 
     /// Base URL of the server, such as `http://127.0.0.1:43123`.
     package var url: String { "http://\(host):\(port)" }
 
-    private init(exchange: SimulatedExchange, host: String, port: UInt16, listener: Int32) {
+    private init(exchange: SimulatedExchange, host: String, port: UInt16, listener: Int32, logger: Logger) {
         self.exchange = exchange
         self.host = host
         self.port = port
         self.listener = listener
+        self.logger = logger
     }
 
     /// Binds `host:port` (port 0 picks a free port) and starts accepting connections on a background thread.
     /// - Throws: `SimulatorServerError.notLoopback` for any address outside 127.0.0.0/8, or `.socket` when a socket call fails.
-    package static func start(exchange: SimulatedExchange, host: String = "127.0.0.1", port: UInt16 = 0) throws -> SimulatorServer {
+    package static func start(
+        exchange: SimulatedExchange,
+        host: String = "127.0.0.1",
+        port: UInt16 = 0,
+        logger: Logger = .disabled
+    ) throws -> SimulatorServer {
         var address = in_addr()
         guard inet_pton(AF_INET, host, &address) == 1, (UInt32(bigEndian: address.s_addr) >> 24) == 127 else {
             throw SimulatorServerError.notLoopback(host)
@@ -84,7 +91,8 @@ package final class SimulatorServer: @unchecked Sendable {
             exchange: exchange,
             host: host,
             port: UInt16(bigEndian: actual.sin_port),
-            listener: descriptor
+            listener: descriptor,
+            logger: logger
         )
         let thread = Thread { server.acceptLoop() }
         thread.name = "simulator-accept"
@@ -108,7 +116,9 @@ package final class SimulatorServer: @unchecked Sendable {
         while !state.isStopped {
             let connection = accept(listener, nil, nil)
             if connection < 0 {
-                if errno == EINTR { continue }
+                let number = errno
+                if number == EINTR { continue }
+                if !state.isStopped { logger.error("Simulator stopped accepting connections", ["errno": String(number)]) }
                 return
             }
             var noDelay: Int32 = 1
@@ -136,6 +146,7 @@ package final class SimulatorServer: @unchecked Sendable {
             case .request(let request): parsed = request
             case .closed: return
             case .malformed(let reason):
+                logger.warning("Rejected a malformed HTTP request", ["reason": reason])
                 let body = Data(#"{"code":-1000,"msg":"\#(reason)"}"#.utf8)
                 _ = write(connection, HTTPResponse(status: 400, body: body), keepAlive: false, truncateTo: nil)
                 return
@@ -153,7 +164,7 @@ package final class SimulatorServer: @unchecked Sendable {
                 let body = Data(#"{"code":-1000,"msg":"Unsupported HTTP method '\#(parsed.method)'."}"#.utf8)
                 reply = .response(HTTPResponse(status: 405, body: body))
             } else {
-                reply = BlockingBridge.run { await self.exchange.serve(request) }
+                reply = exchange.serveBlocking(request)
             }
             let keepAlive = parsed.keepAlive
             switch reply {
@@ -258,24 +269,6 @@ private final class ServerState: @unchecked Sendable {
     }
 }
 
-/// Runs async work from a plain thread and waits for its result.
-enum BlockingBridge {
-    static func run<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
-        let box = ResultBox<T>()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            box.value = await work()
-            done.signal()
-        }
-        done.wait()
-        return box.value!
-    }
-
-    private final class ResultBox<T>: @unchecked Sendable {
-        var value: T?
-    }
-}
-
 struct ParsedHTTPRequest {
     var method: String
     var path: String
@@ -326,6 +319,11 @@ struct ConnectionReader {
         let length = Int(headers["content-length"] ?? "0") ?? -1
         guard length >= 0, length <= Self.maxBodyBytes else { return .malformed("Invalid Content-Length.") }
         let bodyStart = headerEnd + 4
+        if length > 0, buffer.count < bodyStart + length, headers["expect"]?.lowercased() == "100-continue" {
+            // libcurl waits up to a second for this before sending a large body.
+            let interim = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+            _ = interim.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        }
         while buffer.count < bodyStart + length {
             guard fill() else { return .closed }
         }

@@ -9,13 +9,19 @@ enum AccountTools {
             DataField("makerCommission", .decimal),
             DataField("takerCommission", .decimal),
         ]
-        let schema = DataShape.object(["fees": DataShape.array(of: DataShape.object(fields))], required: ["fees"])
+        let schema = DataShape.object(
+            ["fees": DataShape.array(of: DataShape.object(fields)), "total": DataShape.integer],
+            required: ["fees", "total"]
+        )
         return Tool(
             name: "get_fee_info",
             title: "Trading fees",
-            summary: "Maker and taker commission rates of one symbol, or of every symbol when none is given.",
+            summary: "Maker and taker commission rates of one symbol, or of the first 'limit' symbols when none is given.",
             group: .account,
-            parameters: [Parameters.symbol(required: false)],
+            parameters: [
+                Parameters.symbol(required: false),
+                Parameters.limit(1, 5000, default: 100, "Symbols to return when no symbol is given, at most 5000."),
+            ],
             dataSchema: schema,
             annotations: .read,
             examples: ["get_fee_info symbol=BTCUSDT"],
@@ -35,13 +41,16 @@ enum AccountTools {
                 }
                 let maker = DataShape.decimalText(standard["maker"] ?? .null) ?? "0"
                 let taker = DataShape.decimalText(standard["taker"] ?? .null) ?? "0"
-                return ["fees": [["symbol": .string(symbol), "makerCommission": .string(maker),
-                                  "takerCommission": .string(taker)]]]
+                return [
+                    "fees": [["symbol": .string(symbol), "makerCommission": .string(maker), "takerCommission": .string(taker)]],
+                    "total": 1,
+                ]
             }
             var parameters = RequestParameters()
             parameters.set("symbol", symbol)
-            let payload = try await gateway.json(.tradeFee, parameters)
-            return ["fees": .array(try DataShape.mapArray(payload, fields))]
+            let fees = try DataShape.mapArray(try await gateway.json(.tradeFee, parameters), fields)
+            let limit = Int(arguments.integer("limit", default: 100))
+            return ["fees": .array(Array(fees.prefix(limit))), "total": .int(fees.count)]
         }
     }
 
@@ -192,7 +201,7 @@ enum AccountTools {
             dataSchema: DataShape.object(["order": OrderFields.orderSchema], required: ["order"]),
             annotations: .read,
             examples: ["get_order symbol=BTCUSDT order_id=12345"],
-            layout: TableLayout(rows: nil, columns: ["symbol"] + OrderFields.listColumns,
+            layout: TableLayout(rows: "order", columns: ["symbol"] + OrderFields.listColumns,
                                 decimalColumns: OrderFields.decimalColumns)
         ) { arguments, context throws(ToolError) in
             let gateway = gateway.bound(to: context.invocation)
@@ -259,7 +268,7 @@ enum AccountTools {
 
     // MARK: - Shared checks
 
-    /// Binance answers allOrders and myTrades only for ranges of at most 24 hours.
+    /// Rejects ranges over 24 hours, which Binance does not serve for allOrders and myTrades.
     static func checkDayRange(_ arguments: ToolArguments, tool: String) throws(ToolError) {
         guard let start = arguments.integer("start_time"), let end = arguments.integer("end_time") else { return }
         guard end - start <= 86_400_000 else {

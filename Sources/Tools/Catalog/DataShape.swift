@@ -124,7 +124,7 @@ enum DataShape {
         }
     }
 
-    /// A payload decimal (`"0.01000000"` or a number) as plain text without trailing zeros.
+    /// Writes a payload decimal (`"0.01000000"` or a number) as plain text without trailing zeros.
     static func decimalText(_ raw: JSONValue) -> String? {
         decimal(raw).map(DecimalText.format)
     }

@@ -1,7 +1,7 @@
 import BinanceAPI
 import Foundation
 
-/// What the tool handlers share: the exchange client, the exchangeInfo cache and the settings they run under.
+/// The state the tool handlers share: the exchange client, the exchangeInfo cache and the settings they run under.
 package struct ExchangeGateway: Sendable {
     package let client: BinanceClient
     package let exchangeInfo: ExchangeInfoCache
@@ -80,7 +80,7 @@ extension RequestParameters {
 }
 
 extension ToolArguments {
-    /// The integer argument `name`, or `defaultValue` when it was not given.
+    /// Returns the integer argument `name`, or `defaultValue` when it was not given.
     func integer(_ name: String, default defaultValue: Int64) -> Int64 {
         integer(name) ?? defaultValue
     }

@@ -49,7 +49,7 @@ struct OrderPreparation {
         return data
     }
 
-    /// The taker commission as an upper bound: BUY pays in the base asset, SELL in the quote asset.
+    /// Estimates the commission at the taker rate, an upper bound: BUY pays in the base asset, SELL in the quote asset.
     func commission(_ order: CheckedOrder, environment: OrderEnvironment) -> JSONValue? {
         guard let rate = environment.takerCommissionRate else { return nil }
         let amount: Decimal
@@ -74,7 +74,7 @@ struct OrderPreparation {
         ]
     }
 
-    /// How much of the free balance the order uses, in percent: the quote asset for BUY, the base for SELL.
+    /// Computes the share of the free balance the order uses, in percent: the quote asset for BUY, the base for SELL.
     func balanceShare(_ order: CheckedOrder, environment: OrderEnvironment) -> JSONValue? {
         let asset: String
         let free: Decimal?

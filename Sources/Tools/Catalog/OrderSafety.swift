@@ -1,7 +1,7 @@
 import BinanceAPI
 import Foundation
 
-/// Where the state-changing tools meet the trading guard, immediately before each request.
+/// The calls from the state-changing tools to the trading guard, made immediately before each request.
 ///
 /// The guard writes the order's intent to the audit log when it authorizes it, and the engine writes the
 /// outcome with the invocation's event, so handlers record nothing themselves.

@@ -109,7 +109,7 @@ enum OrderTools {
         }
     }
 
-    /// The prefix of generated client order ids, which tells the way in: `bsh` shell, `bss` script, `bsm` MCP.
+    /// Returns the prefix of generated client order ids, which names the way in: `bsh` shell, `bss` script, `bsm` MCP.
     static func clientOrderIDPrefix(for origin: Origin) -> String {
         switch origin {
         case .shell: return "bsh"
@@ -169,7 +169,7 @@ enum OrderTools {
             ),
             annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: true),
             examples: ["cancel_order symbol=BTCUSDT order_id=12345"],
-            layout: TableLayout(rows: nil, columns: ["symbol"] + OrderFields.listColumns,
+            layout: TableLayout(rows: "order", columns: ["symbol"] + OrderFields.listColumns,
                                 decimalColumns: OrderFields.decimalColumns)
         ) { arguments, context throws(ToolError) in
             let gateway = gateway.bound(to: context.invocation)

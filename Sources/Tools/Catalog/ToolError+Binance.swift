@@ -12,7 +12,7 @@ extension ToolError {
         case .rejected(let status, let code, let message):
             let text = code == 0
                 ? "Binance rejected \(endpoint) with HTTP status \(status)."
-                : "Binance rejected the request: \(message) (code \(code))."
+                : "Binance rejected the request with code \(code): \(message)"
             let hint = Self.hint(forBinanceCode: code) ?? BinanceError.hint(forCode: code)
             self.init(.binanceAPIError, text, code: code == 0 ? nil : code, hint: hint)
         case .rateLimited(let seconds, let message):

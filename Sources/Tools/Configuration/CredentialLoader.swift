@@ -112,7 +112,7 @@ package enum CredentialLoader {
         return false
     }
 
-    /// Returns a warning when a file that holds secrets is readable or writable by other users.
+    /// Returns a warning when a file that contains secrets is readable or writable by other users.
     static func permissionWarning(_ path: String, role: String) -> String? {
         guard let mode = SecureFile.mode(ofPath: path), mode & 0o077 != 0 else { return nil }
         let octal = String(mode & 0o777, radix: 8)
@@ -146,9 +146,9 @@ package enum CredentialLoader {
         "secret_key", "private-key", "private_key", "password",
     ]
 
-    /// Rejects command lines that carry a secret, which other users can read in the process list: options such
-    /// as `--api-key` or `--secret`, and any argument containing a configured secret or something shaped like
-    /// one (a 64-character key, a `signature=` value, a PEM private key).
+    /// Rejects command lines that carry a secret, because other users can read them in the process list.
+    /// Rejected are options such as `--api-key` or `--secret`, and any argument containing a configured secret
+    /// or something shaped like one (a 64-character key, a `signature=` value, a PEM private key).
     /// - Throws: `configuration_error` naming the option or the argument's position, never its value.
     package static func rejectSecretsOnCommandLine(arguments: [String], configuration: Configuration?) throws(ToolError) {
         let redactor = configuration.map { Redactor(configuration: $0) } ?? Redactor()

@@ -4,8 +4,10 @@ import Foundation
 /// Caches exchangeInfo per market (spot and USDⓈ-M futures separately), so order checks do not cost
 /// 20 request weight each.
 ///
-/// An entry is refreshed when older than `maximumAge`, or after `invalidate` (called when Binance
-/// returns -1013, which means the local copy of a filter was wrong).
+/// Listing symbols fetches the whole market. Checking an order on a spot symbol fetches only that symbol
+/// (`exchangeInfo?symbol=`) unless the whole market is already cached, which keeps the first order of a
+/// session quick. An entry is refreshed when older than `maximumAge`, or after `invalidate` (called when
+/// Binance returns -1013, which means the local copy of a filter was wrong).
 package actor ExchangeInfoCache {
     private struct Entry {
         var symbols: [String: SymbolRules]
@@ -17,6 +19,8 @@ package actor ExchangeInfoCache {
     private let maximumAge: TimeInterval
     private let now: @Sendable () -> Date
     private var entries: [Market: Entry] = [:]
+    /// Spot symbols fetched one at a time, with the time each was fetched.
+    private var singles: [String: (rules: SymbolRules, fetchedAt: Date)] = [:]
 
     /// - Parameters:
     ///   - maximumAge: seconds after which the cached rules are fetched again; default 300.
@@ -27,19 +31,44 @@ package actor ExchangeInfoCache {
         self.now = now
     }
 
-    /// Returns the rules of one symbol, fetching exchangeInfo when the cache is empty or stale.
+    /// Returns the rules of one symbol, fetching them when the cache lacks them or they are stale.
     /// - Throws: `validation_error` when the market has no such symbol; mapped Binance errors when the fetch fails.
     package func rules(for symbol: String, market: Market = .spot) async throws(ToolError) -> SymbolRules {
-        let entry = try await freshEntry(for: market)
-        guard let rules = entry.symbols[symbol] else {
-            let marketName = market == .futures ? "USDⓈ-M futures" : "spot"
-            throw ToolError(
-                .validationError,
-                "Unknown symbol '\(symbol)': it is not listed on \(marketName).",
-                hint: "List symbols with get_available_assets search=\(symbol.prefix(3))."
-            )
+        if let entry = entries[market], isFresh(entry.fetchedAt) {
+            guard let rules = entry.symbols[symbol] else { throw Self.unknownSymbol(symbol, market: market) }
+            return rules
         }
+        guard market == .spot else {
+            // The futures exchangeInfo endpoint takes no symbol parameter.
+            guard let rules = try await freshEntry(for: market).symbols[symbol] else {
+                throw Self.unknownSymbol(symbol, market: market)
+            }
+            return rules
+        }
+        if let single = singles[symbol], isFresh(single.fetchedAt) { return single.rules }
+
+        let info: ExchangeInfo
+        do {
+            info = try await client.send(.exchangeInfo, ["symbol": symbol], as: ExchangeInfo.self)
+        } catch {
+            if case .rejected(_, -1121, _) = error { throw Self.unknownSymbol(symbol, market: market) }
+            throw ToolError(binance: error, endpoint: .exchangeInfo)
+        }
+        guard let found = info.symbols.first(where: { $0.symbol == symbol }) else {
+            throw Self.unknownSymbol(symbol, market: market)
+        }
+        let rules = SymbolRules(found)
+        singles[symbol] = (rules, now())
         return rules
+    }
+
+    static func unknownSymbol(_ symbol: String, market: Market) -> ToolError {
+        let marketName = market == .futures ? "USDⓈ-M futures" : "spot"
+        return ToolError(
+            .validationError,
+            "Unknown symbol '\(symbol)': it is not listed on \(marketName).",
+            hint: "List symbols with get_available_assets search=\(symbol.prefix(3))."
+        )
     }
 
     /// Returns every symbol of the market in exchangeInfo order.
@@ -50,15 +79,23 @@ package actor ExchangeInfoCache {
     /// Drops the cached rules of a market, so the next use fetches them again.
     package func invalidate(_ market: Market) {
         entries[market] = nil
+        if market == .spot { singles = [:] }
     }
 
-    /// Seconds since the market's rules were fetched; nil when nothing is cached.
+    /// Returns the seconds since the market's rules were fetched: the whole market's if cached, else the
+    /// oldest single symbol's; nil when nothing is cached.
     package func age(of market: Market) -> TimeInterval? {
-        entries[market].map { now().timeIntervalSince($0.fetchedAt) }
+        if let entry = entries[market] { return now().timeIntervalSince(entry.fetchedAt) }
+        guard market == .spot, let oldest = singles.values.map(\.fetchedAt).min() else { return nil }
+        return now().timeIntervalSince(oldest)
+    }
+
+    private func isFresh(_ fetchedAt: Date) -> Bool {
+        now().timeIntervalSince(fetchedAt) < maximumAge
     }
 
     private func freshEntry(for market: Market) async throws(ToolError) -> Entry {
-        if let entry = entries[market], now().timeIntervalSince(entry.fetchedAt) < maximumAge {
+        if let entry = entries[market], isFresh(entry.fetchedAt) {
             return entry
         }
         let symbols: [SymbolRules]

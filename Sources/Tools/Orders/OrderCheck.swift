@@ -6,7 +6,7 @@ import Foundation
 /// NOTIONAL, PERCENT_PRICE and PERCENT_PRICE_BY_SIDE, and the free balance.
 ///
 /// All arithmetic is `Decimal`. A value off a tick or step is rejected with the nearest valid values, unless
-/// the draft requests rounding down; a rounded value is reported as an adjustment, never changed silently.
+/// the draft requests rounding down. A rounded value is reported as an adjustment, so nothing changes silently.
 package enum OrderCheck {
     static let typesWithPrice: Set<String> = ["LIMIT", "LIMIT_MAKER", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"]
     static let typesWithStopPrice: Set<String> = ["STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"]
@@ -122,10 +122,15 @@ package enum OrderCheck {
         rules: SymbolRules,
         order: inout CheckedOrder
     ) throws(ToolError) -> Decimal {
-        guard let filter = rules.filter("PRICE_FILTER") else { return price }
         let text = DecimalText.format(price)
+        let filter = rules.filter("PRICE_FILTER")
+        let tick = filter?.tickSize?.value ?? 0
+        if tick == 0 {
+            try checkPrecision(price, text: text, parameter: parameter, places: rules.quoteAssetPrecision,
+                               asset: rules.quoteAsset, symbol: draft.symbol)
+        }
+        guard let filter else { return price }
         var checked = price
-        let tick = filter.tickSize?.value ?? 0
         if tick > 0, !DecimalText.isMultiple(price, of: tick) {
             let lower = DecimalText.floor(price, toMultipleOf: tick)
             if draft.roundsDown {
@@ -222,6 +227,10 @@ package enum OrderCheck {
             }
         }
 
+        if step == 0 {
+            try checkPrecision(value, text: requested, parameter: "quantity", places: rules.baseAssetPrecision,
+                               asset: rules.baseAsset, symbol: draft.symbol)
+        }
         for (filter, label) in [(lot, "quantity"), (marketLot, "market order quantity")] {
             guard let filter else { continue }
             if let minimum = filter.minQty?.value, minimum > 0, value < minimum {
@@ -240,6 +249,24 @@ package enum OrderCheck {
             }
         }
         return value
+    }
+
+    /// Checks a value against the asset's precision (8 when exchangeInfo gives none), which matters when the
+    /// tick or step size is zero and so does not limit the decimals (Binance answers -1111 otherwise).
+    static func checkPrecision(
+        _ value: Decimal,
+        text: String,
+        parameter: String,
+        places: Int?,
+        asset: String,
+        symbol: String
+    ) throws(ToolError) {
+        let places = places ?? 8
+        guard DecimalText.scale(of: value) > places else { return }
+        throw ToolError(
+            .filterViolation,
+            "Invalid \(parameter) '\(text)' for \(symbol): at most \(places) decimal places are allowed for \(asset)."
+        )
     }
 
     /// Checks that a quote amount has no more decimals than the quote asset allows.

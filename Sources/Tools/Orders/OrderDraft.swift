@@ -70,7 +70,7 @@ package struct OrderDraft: Sendable, Equatable {
     }
 }
 
-/// What the check needs to know besides the rules: the reference price and the free balances.
+/// The facts the check needs besides the rules: the reference price and the free balances.
 package struct OrderEnvironment: Sendable, Equatable {
     /// Binance's average price of the symbol, used for MARKET notional and PERCENT_PRICE checks; nil if unknown.
     package var averagePrice: Decimal?
@@ -120,7 +120,7 @@ package struct CheckedOrder: Sendable, Equatable {
     package var isNotionalEstimated: Bool
     package var adjustments: [Adjustment]
 
-    /// The request parameters of `POST /api/v3/order` (and `order/test`), in Binance's documented order.
+    /// Returns the request parameters of `POST /api/v3/order` (and `order/test`), in Binance's documented order.
     package func requestParameters(clientOrderID: String?) -> RequestParameters {
         var parameters = RequestParameters()
         parameters.set("symbol", symbol)

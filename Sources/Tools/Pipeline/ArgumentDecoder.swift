@@ -171,7 +171,7 @@ package enum ArgumentDecoder {
 
     // MARK: - Helpers
 
-    /// The text of a scalar argument: a string as is, a number in plain notation, a boolean as `true`/`false`.
+    /// Returns the text of a scalar argument: a string as is, a number in plain notation, a boolean as `true`/`false`.
     static func scalarText(_ raw: JSONValue, name: String) throws(ToolError) -> String {
         switch raw {
         case .string(let value): return value

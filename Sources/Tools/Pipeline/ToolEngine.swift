@@ -53,7 +53,7 @@ package struct ToolServices: Sendable {
 /// Runs tool invocations from every way in through one pipeline, in this order:
 /// 1. find the tool and decode and validate the arguments (`ArgumentDecoder`);
 /// 2. the invocation rate limit of the way in (`InvocationRateLimiter`);
-/// 3. for tools that are not read-only, the venue rule of the trading guard; order and cancel handlers then
+/// 3. for tools that are not read-only, the venue rule of the trading guard. Order and cancel handlers then
 ///    call the guard themselves with the order's details, immediately before sending;
 /// 4. the handler;
 /// 5. mapping of failures to error results, feeding exchange rejections of orders to the circuit breaker;
@@ -67,7 +67,7 @@ package final class ToolEngine: Sendable {
     private let toolsByName: [String: Tool]
     private let rateLimiter: InvocationRateLimiter
 
-    /// - Parameter clock: the time the rate limiter sees; tests pass a controlled one.
+    /// - Parameter clock: the time source of the rate limiter; tests pass a controlled one.
     package init(tools: [Tool], services: ToolServices, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.tools = tools
         self.services = services
@@ -164,8 +164,8 @@ package final class ToolEngine: Sendable {
         }
     }
 
-    /// Feeds an exchange rejection of an authorized order to the circuit breaker, and tells the user when it
-    /// paused the symbol.
+    /// Feeds an exchange rejection of an authorized order to the circuit breaker, and adds a hint to the error
+    /// when the breaker paused the symbol.
     private func noteRejection(_ error: ToolError, scope: InvocationScope) async -> ToolError {
         guard let intent = scope.authorizedIntent, error.type == .binanceAPIError, let code = error.code else {
             return error

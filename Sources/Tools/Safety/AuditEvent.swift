@@ -12,7 +12,7 @@ package enum AuditEventType: String, Sendable, CaseIterable {
     case orderSubmitted = "order_submitted"
     /// A human accepted an order on a real-money venue.
     case orderConfirmed = "order_confirmed"
-    /// A human declined an order, or nobody could be asked.
+    /// A human declined an order, or no human could be asked.
     case orderDeclined = "order_declined"
     /// New orders for a symbol are paused after repeated identical rejections.
     case ordersPaused = "orders_paused"
@@ -24,8 +24,8 @@ package enum AuditEventType: String, Sendable, CaseIterable {
     case configurationValidated = "configuration_validated"
     /// A problem with the credentials that does not stop the program, such as a `.env` file others can read.
     case credentialWarning = "credential_warning"
-    /// An order intent without an outcome was reported at start, so the user can look the order up; the
-    /// intent is no longer reported after this event.
+    /// An order intent without an outcome was reported at start, so the user can look the order up. The
+    /// intent is not reported again after this event.
     case intentReported = "intent_reported"
     /// The first record of a new log file after rotation; it carries the previous file's last hash.
     case logRotated = "log_rotated"

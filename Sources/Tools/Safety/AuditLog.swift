@@ -7,7 +7,7 @@ package struct AuditReceipt: Sendable, Equatable {
     package var hash: String
 }
 
-/// Why an audit event could not be written.
+/// The reason an audit event could not be written.
 package struct AuditLogError: Error, Sendable, Equatable, CustomStringConvertible {
     package var description: String
 }
@@ -15,7 +15,7 @@ package struct AuditLogError: Error, Sendable, Equatable, CustomStringConvertibl
 /// The tamper-evident audit log: JSON Lines in the state directory, one event per line, each chained to the
 /// previous one by SHA-256.
 ///
-/// Each record holds `seq` (1, 2, 3, … across rotations), `prev_hash` and
+/// Each record contains `seq` (1, 2, 3, … across rotations), `prev_hash` and
 /// `hash = SHA-256(prev_hash + canonical record without hash)`, where the canonical form is compact JSON with
 /// sorted keys. The first record of the first file has `prev_hash` of 64 zeros.
 ///
@@ -158,7 +158,7 @@ package actor AuditLog {
             throw AuditLogError(description: error.description)
         }
         if durable, fsync(descriptor) != 0 { throw failure("Syncing", path) }
-        writeHead(receipt, durable: durable)
+        writeHead(receipt, sync: durable)
         cachedTail = (fileSize(), receipt)
         return (receipt, line)
     }
@@ -184,7 +184,7 @@ package actor AuditLog {
         } catch {
             throw AuditLogError(description: error.description)
         }
-        writeHead(receipt)
+        writeHead(receipt, sync: false)
         return receipt
     }
 
@@ -315,7 +315,7 @@ package actor AuditLog {
     /// descriptor kept open, which costs a fraction of writing a temporary file and renaming it for every event.
     /// NOTE: a crash during that write could leave a torn head, although a write this short stays within one disk
     /// sector; verification skips a head file it cannot parse, so that would lose the check for removed lines.
-    private func writeHead(_ receipt: AuditReceipt, durable: Bool = true) {
+    private func writeHead(_ receipt: AuditReceipt, sync: Bool) {
         guard let directory else { return }
         let path = (directory as NSString).appendingPathComponent(Self.headFileName)
         let json: JSONValue = .object(["seq": .int64(receipt.seq), "hash": .string(receipt.hash)])
@@ -335,7 +335,7 @@ package actor AuditLog {
         if written == bytes.count, fstat(headDescriptor, &status) == 0, Int(status.st_size) > bytes.count {
             ftruncate(headDescriptor, off_t(bytes.count))
         }
-        if written != bytes.count || (durable && fsync(headDescriptor) != 0) {
+        if written != bytes.count || (sync && fsync(headDescriptor) != 0) {
             logger.error("audit head write failed", ["audit.error": failure("Writing", path).description])
         }
     }

@@ -1,7 +1,7 @@
 import BinanceAPI
 import Foundation
 
-/// What an API key may do, from `GET /sapi/v1/account/apiRestrictions`.
+/// The permissions of an API key, from `GET /sapi/v1/account/apiRestrictions`.
 package struct KeyPermissions: Sendable, Equatable, Decodable {
     package var ipRestrict: Bool
     package var enableReading: Bool?

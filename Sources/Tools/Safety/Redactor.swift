@@ -7,7 +7,7 @@ import Foundation
 /// Two kinds of rules apply:
 /// - the loaded secrets (API key, HMAC secret, private-key PEM) in every form they may be echoed in: as is,
 ///   percent-encoded, hex, base64 and base64url, and their first and last 16 characters;
-/// - shapes that are secret whoever owns them: values after `signature`, `X-MBX-APIKEY`, `apiKey`, `secret`,
+/// - shapes that are secret in any account: values after `signature`, `X-MBX-APIKEY`, `apiKey`, `secret`,
 ///   `privateKey`, `password` or `listenKey` followed by `=` or `:`, PEM private-key blocks, and runs of exactly
 ///   64 letters and digits mixing upper case, lower case and digits (the shape of Binance keys and secrets).
 ///
@@ -26,10 +26,10 @@ package struct Redactor: Sendable {
     /// Secret strings in every encoded form, longest first so a longer form is replaced before its parts.
     private let literals: [[UInt8]]
 
-    /// A redactor that knows no secrets and applies only the shape rules.
+    /// Creates a redactor without known secrets, which applies only the shape rules.
     package init() { literals = [] }
 
-    /// A redactor for the given secret texts (API key, HMAC secret, PEM text).
+    /// Creates a redactor for the given secret texts (API key, HMAC secret, PEM text).
     package init(secrets: [String]) {
         var forms = Set<String>()
         for secret in secrets where secret.utf8.count >= 8 {
@@ -38,7 +38,7 @@ package struct Redactor: Sendable {
         literals = forms.map { Array($0.utf8) }.sorted { $0.count > $1.count }
     }
 
-    /// A redactor for the secrets of `configuration`: the API key, the secret and the private-key file's text.
+    /// Creates a redactor for the secrets of `configuration`: the API key, the secret and the private-key file's text.
     package init(configuration: Configuration) {
         var secrets = [configuration.apiKey, configuration.apiSecret].compactMap { $0 }
         if let path = configuration.privateKeyFile, let data = FileManager.default.contents(atPath: path) {
@@ -47,7 +47,7 @@ package struct Redactor: Sendable {
         self.init(secrets: secrets)
     }
 
-    /// True when the redactor knows at least one secret besides the shape rules.
+    /// True when the redactor has at least one known secret besides the shape rules.
     package var knowsSecrets: Bool { !literals.isEmpty }
 
     // MARK: - Applying
@@ -322,5 +322,18 @@ package struct Redactor: Sendable {
         isAlphanumeric(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "=")
             || byte == UInt8(ascii: "%") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
             || byte == UInt8(ascii: ".")
+    }
+}
+
+extension Logger {
+    /// Returns a logger that redacts each message and metadata value before passing it to this logger.
+    ///
+    /// The executable wraps its stderr logger once at start, so records from every module, including
+    /// transport errors that quote a signed URL, are redacted whatever their source.
+    package func redacting(with redactor: Redactor) -> Logger {
+        let base = self
+        return Logger(label: label, minimumLevel: minimumLevel) { level, message, metadata in
+            base.log(level, redactor.redact(message), redactor.redact(metadata))
+        }
     }
 }

@@ -77,7 +77,7 @@ package enum SafetyStartup {
         return (verification.summary, verification.isValid ? 0 : 1)
     }
 
-    /// A short identifier of the API key for the audit log: its first 4 characters and 8 hex digits of its
+    /// Returns a short identifier of the API key for the audit log: its first 4 characters and 8 hex digits of its
     /// SHA-256 hash, which tell keys apart without revealing them.
     package static func fingerprint(of credentials: Credentials) -> String {
         let bytes = credentials.apiKey.bytes

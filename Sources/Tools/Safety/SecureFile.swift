@@ -27,18 +27,16 @@ package enum SecureFile {
     }
 
     /// Replaces a file's contents atomically: writes a temporary file with mode 0600, syncs it unless
-    /// `synchronize` is false, and renames it. Without the sync a crash may leave the old contents.
-    package static func replaceContents(
-        ofPath path: String,
-        with data: Data,
-        synchronize: Bool = true
-    ) throws(SecureFileError) {
+    /// `sync` is false, and renames it over the file.
+    package static func replaceContents(ofPath path: String, with data: Data, sync: Bool = true)
+        throws(SecureFileError)
+    {
         let temporary = path + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SecureFileError(operation: "Creating", path: temporary, code: errno) }
         defer { close(descriptor) }
         try writeAll(data, to: descriptor, path: temporary)
-        guard !synchronize || fsync(descriptor) == 0 else { throw SecureFileError(operation: "Syncing", path: temporary, code: errno) }
+        if sync, fsync(descriptor) != 0 { throw SecureFileError(operation: "Syncing", path: temporary, code: errno) }
         guard rename(temporary, path) == 0 else {
             let code = errno
             unlink(temporary)

@@ -141,7 +141,7 @@ struct OrderToolTests {
         let first = await call(engine, "create_order", limitBuy)
         #expect(first.error?["type"] == "binance_api_error")
         #expect(first.error?["code"] == -1013)
-        #expect(first.error?["message"] == "Binance rejected the request: Filter failure: LOT_SIZE (code -1013).")
+        #expect(first.error?["message"] == "Binance rejected the request with code -1013: Filter failure: LOT_SIZE")
         #expect(first.error?["hint"] == "The order breaks one of the symbol's filters; get_symbol_info shows them.")
         _ = await call(engine, "preview_order", limitBuy)
         #expect(await exchange.count(.get, "/api/v3/exchangeInfo") == 2)

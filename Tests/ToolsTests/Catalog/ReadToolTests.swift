@@ -145,6 +145,21 @@ struct ReadToolTests {
         ])
         let result = await call(engine, "get_fee_info", ["symbol": "BTCUSDT"])
         #expect(result.data?["fees"] == [["symbol": "BTCUSDT", "makerCommission": "0.0000001", "takerCommission": "0.0000002"]])
+        #expect(result.data?["total"] == 1)
+    }
+
+    @Test func feeInfoWithoutSymbolIsLimited() async throws {
+        let exchange = ToolsFakeExchange()
+        await exchange.respond(.get, "/sapi/v1/asset/tradeFee", json: """
+            [{"symbol":"ADABNB","makerCommission":"0.001","takerCommission":"0.001"},
+             {"symbol":"BNBBTC","makerCommission":"0.001","takerCommission":"0.001"},
+             {"symbol":"BTCUSDT","makerCommission":"0.00075","takerCommission":"0.001"}]
+            """)
+        let engine = try ToolsTestEngine.make(transport: exchange)
+        let result = await call(engine, "get_fee_info", ["limit": "2"])
+        #expect(result.data?["total"] == 3)
+        #expect(result.data?["fees"]?.arrayValue?.compactMap { $0["symbol"]?.stringValue } == ["ADABNB", "BNBBTC"])
+        #expect(await exchange.parameters(sentTo: "/sapi/v1/asset/tradeFee").first?["symbol"] == nil)
     }
 
     @Test func symbolInfoExplainsSpotFilters() async throws {
@@ -195,11 +210,42 @@ struct ExchangeInfoCacheTests {
         let cache = ExchangeInfoCache(client: client, maximumAge: 300, now: { clock.now })
         _ = try await cache.rules(for: "BTCUSDT")
         clock.advance(by: 299)
-        _ = try await cache.rules(for: "ETHUSDT")
+        _ = try await cache.rules(for: "BTCUSDT")
         #expect(await exchange.count(.get, "/api/v3/exchangeInfo") == 1)
         clock.advance(by: 2)
         _ = try await cache.rules(for: "BTCUSDT")
         #expect(await exchange.count(.get, "/api/v3/exchangeInfo") == 2)
+    }
+
+    @Test func fetchesOneSpotSymbolUntilTheMarketIsListed() async throws {
+        let exchange = ToolsFakeExchange()
+        let client = BinanceClient(
+            configuration: ClientConfiguration(spotBaseURL: "sim://spot", futuresBaseURL: "sim://futures", credentials: nil),
+            transport: exchange
+        )
+        let cache = ExchangeInfoCache(client: client)
+        _ = try await cache.rules(for: "BTCUSDT")
+        _ = try await cache.rules(for: "ETHUSDT")
+        #expect(await exchange.parameters(sentTo: "/api/v3/exchangeInfo").map { $0["symbol"] } == ["BTCUSDT", "ETHUSDT"])
+        _ = try await cache.allSymbols()
+        _ = try await cache.rules(for: "BNBUSDT")
+        #expect(await exchange.count(.get, "/api/v3/exchangeInfo") == 3)
+    }
+
+    @Test func unknownSymbolRejectionIsNamed() async throws {
+        let exchange = ToolsFakeExchange()
+        await exchange.respond(.get, "/api/v3/exchangeInfo", status: 400, json: #"{"code":-1121,"msg":"Invalid symbol."}"#)
+        let client = BinanceClient(
+            configuration: ClientConfiguration(spotBaseURL: "sim://spot", futuresBaseURL: "sim://futures", credentials: nil),
+            transport: exchange
+        )
+        do {
+            _ = try await ExchangeInfoCache(client: client).rules(for: "NOPEUSDT")
+            Issue.record("an unknown symbol was accepted")
+        } catch {
+            #expect(error.message == "Unknown symbol 'NOPEUSDT': it is not listed on spot.")
+            #expect(error.type == .validationError)
+        }
     }
 
     @Test func keepsMarketsApart() async throws {

@@ -14,7 +14,7 @@ struct SimulatorParityTests {
         var typed: [String: JSONValue]
     }
 
-    /// A BUY LIMIT order far below the market, which rests on the book; `price` is filled in at run time.
+    /// Builds a BUY LIMIT order far below the market, which rests on the book. The test fills in `price`.
     static func restingOrder(_ clientOrderID: String) -> Call {
         let arguments = ["symbol": "BTCUSDT", "side": "BUY", "order_type": "LIMIT", "quantity": "0.001",
                          "client_order_id": clientOrderID]

@@ -58,6 +58,28 @@ struct ToolCatalogTests {
         }
     }
 
+    @Test func layoutsNameMembersOfTheData() throws {
+        let engine = try ToolsTestEngine.make(transport: ToolsFakeExchange())
+        for tool in engine.tools {
+            let layout = try #require(tool.layout, "\(tool.name) has no layout")
+            var rowSchema = tool.dataSchema
+            if let rows = layout.rows {
+                let member = try #require(tool.dataSchema["properties"]?[rows], "\(tool.name): no member '\(rows)'")
+                if member["type"] == "array" {
+                    rowSchema = try #require(member["items"], "\(tool.name): '\(rows)' has no items")
+                } else {
+                    #expect(member["type"] == "object", "\(tool.name): '\(rows)' is neither an array nor an object")
+                    rowSchema = member
+                }
+            }
+            let properties = rowSchema["properties"]?.objectValue ?? [:]
+            for column in layout.columns {
+                #expect(properties[column] != nil, "\(tool.name): column '\(column)' is not in the data")
+            }
+            #expect(layout.decimalColumns.isSubset(of: Set(layout.columns)), "\(tool.name)")
+        }
+    }
+
     @Test func annotationsMarkWhatChangesState() throws {
         let engine = try ToolsTestEngine.make(transport: ToolsFakeExchange())
         let changing: Set<String> = ["create_order", "cancel_order", "cancel_open_orders"]

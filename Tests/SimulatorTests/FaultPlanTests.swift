@@ -1,0 +1,155 @@
+import BinanceAPI
+import Foundation
+import Testing
+import TestSupport
+@testable import Simulator
+
+@Suite struct FaultPlanTests {
+    private let marketOrder = [("symbol", "BTCUSDT"), ("side", "BUY"), ("type", "MARKET"), ("quantity", "0.001")]
+
+    @Test func planParsesEveryKind() throws {
+        let plan = try SimulatorFaultPlan.parse(
+            "seed=42, latency=25ms@0.5, 5xx=502#3, drop-before-commit#1+2~/api/v3/order; drop-after-commit@0.1, truncate, 429@0.2, 418#9, -1007~/api/v3/order, skew=-1500ms"
+        )
+        #expect(plan.seed == 42)
+        #expect(plan.clockSkewMilliseconds == -1500)
+        #expect(plan.rules == [
+            SimulatorFault(.latency(milliseconds: 25), trigger: .probability(0.5)),
+            SimulatorFault(.serverError(status: 502), trigger: .requests([3])),
+            SimulatorFault(.dropBeforeCommit, trigger: .requests([1, 2]), pathPrefix: "/api/v3/order"),
+            SimulatorFault(.dropAfterCommit, trigger: .probability(0.1)),
+            SimulatorFault(.truncatedBody),
+            SimulatorFault(.tooManyRequests, trigger: .probability(0.2)),
+            SimulatorFault(.banned, trigger: .requests([9])),
+            SimulatorFault(.backendTimeout, pathPrefix: "/api/v3/order"),
+        ])
+    }
+
+    @Test func planRejectsInvalidItems() {
+        #expect(throws: SimulatorFaultPlanError(item: "explode", expected: "one of latency, 5xx, drop-before-commit, drop-after-commit, truncate, 429, 418, -1007, seed, skew")) {
+            try SimulatorFaultPlan.parse("explode")
+        }
+        #expect(throws: SimulatorFaultPlanError.self) { try SimulatorFaultPlan.parse("5xx=404") }
+        #expect(throws: SimulatorFaultPlanError.self) { try SimulatorFaultPlan.parse("429@1.5") }
+        #expect(throws: SimulatorFaultPlanError.self) { try SimulatorFaultPlan.parse("truncate~api") }
+        let error = SimulatorFaultPlanError(item: "seed=x", expected: "seed=<unsigned integer>")
+        #expect(error.description == "Invalid BINANCE_SIM_FAULTS item 'seed=x': expected seed=<unsigned integer>.")
+    }
+
+    @Test func planComesFromEnvironment() throws {
+        #expect(try SimulatorFaultPlan.fromEnvironment([:]) == nil)
+        #expect(try SimulatorFaultPlan.fromEnvironment(["BINANCE_SIM_FAULTS": "  "]) == nil)
+        let plan = try SimulatorFaultPlan.fromEnvironment(["BINANCE_SIM_FAULTS": "429#2"])
+        #expect(plan?.rules == [SimulatorFault(.tooManyRequests, trigger: .requests([2]))])
+    }
+
+    private func statuses(seed: UInt64, count: Int) async throws -> [Int] {
+        let plan = SimulatorFaultPlan(seed: seed, rules: [
+            SimulatorFault(.serverError(status: 503), trigger: .probability(0.3)),
+            SimulatorFault(.tooManyRequests, trigger: .probability(0.2)),
+        ])
+        let client = try SimTestClient.make(faults: plan)
+        var result = [Int]()
+        for _ in 0..<count { result.append(await client.get("/api/v3/ping").status) }
+        return result
+    }
+
+    @Test func drawsAreDeterministicForSeed() async throws {
+        let first = try await statuses(seed: 11, count: 60)
+        let second = try await statuses(seed: 11, count: 60)
+        let other = try await statuses(seed: 12, count: 60)
+        #expect(first == second)
+        #expect(first != other)
+        #expect(first.contains(503))
+        #expect(first.contains(429))
+        #expect(first.contains(200))
+    }
+
+    @Test func dropBeforeCommitPlacesNothing() async throws {
+        let plan = SimulatorFaultPlan(rules: [SimulatorFault(.dropBeforeCommit, trigger: .requests([1]), pathPrefix: "/api/v3/order")])
+        let client = try SimTestClient.make(faults: plan)
+        let transport = InProcessTransport(exchange: client.exchange)
+        let text = SimTestClient.query(marketOrder + [("newClientOrderId", "before-1"), ("timestamp", String(SimTestClient.startTime))])
+        let request = HTTPRequest(method: .post, baseURL: "http://sim", path: "/api/v3/order", query: text + "&signature=" + client.sign(text),
+                                  headers: ["X-MBX-APIKEY": client.apiKey])
+        await #expect(throws: TransportError.self) { try await transport.send(request) }
+        #expect(client.exchange.orderCount(clientOrderId: "before-1") == 0)
+        let retried = try await transport.send(request)
+        #expect(retried.status == 200)
+        #expect(client.exchange.orderCount(clientOrderId: "before-1") == 1)
+    }
+
+    @Test func dropAfterCommitPlacesOrder() async throws {
+        let plan = SimulatorFaultPlan(rules: [SimulatorFault(.dropAfterCommit, pathPrefix: "/api/v3/order")])
+        let client = try SimTestClient.make(faults: plan)
+        let transport = InProcessTransport(exchange: client.exchange)
+        let text = SimTestClient.query(marketOrder + [("newClientOrderId", "after-1"), ("timestamp", String(SimTestClient.startTime))])
+        let request = HTTPRequest(method: .post, baseURL: "http://sim", path: "/api/v3/order", query: text + "&signature=" + client.sign(text),
+                                  headers: ["X-MBX-APIKEY": client.apiKey])
+        do {
+            _ = try await transport.send(request)
+            Issue.record("expected the connection to drop")
+        } catch {
+            #expect(error == .outcomeUnknown("The simulated connection was closed before a response arrived."))
+        }
+        #expect(client.exchange.orderCount(clientOrderId: "after-1") == 1)
+    }
+
+    @Test func truncatedBodyIsCutShort() async throws {
+        let client = try SimTestClient.make(faults: SimulatorFaultPlan(rules: [SimulatorFault(.truncatedBody)]))
+        let reply = await client.exchange.serve(HTTPRequest(method: .get, baseURL: "http://sim", path: "/api/v3/ticker/price", query: "symbol=BTCUSDT"))
+        guard case .truncated(let response, let keepBytes) = reply else {
+            Issue.record("expected a truncated reply, got \(reply)")
+            return
+        }
+        #expect(keepBytes == response.body.count / 2)
+        #expect(keepBytes > 0)
+        let transport = InProcessTransport(exchange: client.exchange)
+        await #expect(throws: TransportError.outcomeUnknown("The simulated response body was cut short.")) {
+            try await transport.send(HTTPRequest(method: .get, baseURL: "http://sim", path: "/api/v3/ping"))
+        }
+    }
+
+    @Test func serverErrorsAndLimitsDoNotAct() async throws {
+        let plan = SimulatorFaultPlan(rules: [
+            SimulatorFault(.serverError(status: 502), trigger: .requests([1])),
+            SimulatorFault(.tooManyRequests, trigger: .requests([2])),
+            SimulatorFault(.banned, trigger: .requests([3])),
+        ])
+        let client = try SimTestClient.make(faults: plan)
+        let orderWith = { (id: String) in self.marketOrder + [("newClientOrderId", id)] }
+        let gateway = await client.order(orderWith("f1"))
+        #expect(gateway.status == 502)
+        #expect(gateway.body.isEmpty)
+        let limited = await client.order(orderWith("f2"))
+        #expect(limited.status == 429)
+        #expect(limited.header("retry-after") == "1")
+        let banned = await client.order(orderWith("f3"))
+        #expect(banned.status == 418)
+        #expect(SimTestClient.error(banned)?.code == -1003)
+        for id in ["f1", "f2", "f3"] { #expect(client.exchange.orderCount(clientOrderId: id) == 0) }
+        #expect(await client.order(orderWith("f4")).status == 200)
+    }
+
+    @Test func backendTimeoutCommitsOrder() async throws {
+        let client = try SimTestClient.make(faults: SimulatorFaultPlan(rules: [SimulatorFault(.backendTimeout, pathPrefix: "/api/v3/order")]))
+        let response = await client.order(marketOrder + [("newClientOrderId", "timeout-1")])
+        #expect(response.status == 408)
+        #expect(SimTestClient.error(response)?.code == -1007)
+        #expect(SimTestClient.error(response)?.message == "Timeout waiting for response from backend server. Send status unknown; execution status unknown.")
+        #expect(client.exchange.orderCount(clientOrderId: "timeout-1") == 1)
+    }
+
+    @Test func clockSkewShiftsServerTime() async throws {
+        let client = try SimTestClient.make(faults: SimulatorFaultPlan(clockSkewMilliseconds: -2000))
+        let body = SimTestClient.json(await client.get("/api/v3/time")) as? [String: Any]
+        #expect(body?["serverTime"] as? Int64 == SimTestClient.startTime - 2000)
+        let ahead = await client.signed(.get, "/api/v3/account", timestamp: SimTestClient.startTime)
+        #expect(SimTestClient.error(ahead)?.code == -1021)
+    }
+
+    @Test func latencyStillAnswers() async throws {
+        let client = try SimTestClient.make(faults: SimulatorFaultPlan(rules: [SimulatorFault(.latency(milliseconds: 1), trigger: .requests([1]))]))
+        #expect(await client.get("/api/v3/ping").status == 200)
+    }
+}
