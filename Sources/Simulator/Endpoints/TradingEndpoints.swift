@@ -315,6 +315,7 @@ extension ExchangeEngine {
     }
 
     /// Fills a resting limit order in full at its price when the market traded through it.
+    // NOTE: resting orders never fill partly, and fills do not deplete the synthetic book.
     private func fillIfCrossed(_ order: inout PaperOrder, rules: SymbolRules, low: Decimal, high: Decimal, at time: Int64) throws {
         let crossed = order.isBuy ? low < order.price : high > order.price
         guard crossed, order.remaining > 0 else { return }
@@ -446,8 +447,8 @@ extension ExchangeEngine {
         let symbol = try parameters.symbol()
         _ = try rules(symbol)
         let fromId = try parameters.integer("orderId")
-        let start = try parameters.integer("startTime")
-        let end = try parameters.integer("endTime")
+        let start = try parameters.time("startTime")
+        let end = try parameters.time("endTime")
         let limit = try parameters.limit(default: 500, maximum: 1000)
         if let start, let end {
             if start > end { throw APIFailure(code: -1023, "Start time is greater than end time.") }
@@ -473,8 +474,8 @@ extension ExchangeEngine {
         _ = try rules(symbol)
         let orderId = try parameters.integer("orderId")
         let fromId = try parameters.integer("fromId")
-        let start = try parameters.integer("startTime")
-        let end = try parameters.integer("endTime")
+        let start = try parameters.time("startTime")
+        let end = try parameters.time("endTime")
         let limit = try parameters.limit(default: 500, maximum: 1000)
         if fromId != nil, start != nil || end != nil {
             throw APIFailure(code: -1128, "Combination of optional parameters invalid.")
@@ -590,6 +591,7 @@ extension ExchangeEngine {
             ("origQty", .decimal(order.origQty)), ("executedQty", .decimal(order.executedQty)),
             ("cummulativeQuoteQty", .decimal(order.cummulativeQuoteQty)), ("status", .string(order.status)),
             ("timeInForce", .string(order.timeInForce)), ("type", .string(order.type)), ("side", .string(order.side)),
+            // NOTE: icebergQty is checked against the filters but not stored, so it always reads 0 here.
             ("stopPrice", .decimal(order.stopPrice)), ("icebergQty", .decimal(0)), ("time", .int(order.time)),
             ("updateTime", .int(order.updateTime)), ("isWorking", .bool(order.isWorking)),
             ("workingTime", .int(order.workingTime)), ("origQuoteOrderQty", .decimal(order.origQuoteOrderQty)),
