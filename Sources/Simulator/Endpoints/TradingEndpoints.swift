@@ -58,7 +58,8 @@ extension ExchangeEngine {
             try? ledger.load()
             throw APIFailure(status: 500, code: -1000, "The paper account could not be updated.")
         }
-        if order.isOpen, matchedUntil[order.symbol] == nil { matchedUntil[order.symbol] = time }
+        // Matching already ran up to `time`, so a new resting order only meets prices from now on.
+        if order.isOpen { matchedUntil[order.symbol] = time }
         return newOrderJSON(order, fills: fills, responseType: request.responseType, transactTime: time,
                             preventionMode: request.selfTradePreventionMode).bytes
     }
@@ -207,7 +208,9 @@ extension ExchangeEngine {
             commissionAsset = rules.baseAsset
             if order.lockedAsset == rules.quoteAsset, order.lockedAmount > 0 {
                 let isLast = order.executedQty + quantity >= order.origQty
-                let release = isLast ? order.lockedAmount : min(order.lockedAmount, order.price * quantity)
+                // Limit prices fix the lock per unit; market stops locked their stop value, released pro rata.
+                let perUnit = order.price > 0 ? order.price * quantity : order.lockedAmount * quantity / order.remaining
+                let release = isLast ? order.lockedAmount : min(order.lockedAmount, perUnit)
                 try ledger.adjust(rules.quoteAsset, free: release - quote, locked: -release)
                 order.lockedAmount -= release
             } else {
