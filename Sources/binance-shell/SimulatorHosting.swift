@@ -5,7 +5,7 @@ import Tools
 
 /// Serves the simulated exchange over HTTP on a loopback address until SIGINT, SIGTERM or the end of stdin.
 ///
-/// Its one account uses the key and secret that the client reads from the configuration, or the built-in paper
+/// Its one account uses the key and secret (or private-key file) that the client reads from the configuration, or the built-in paper
 /// key when none is set. The paper account lives in `simulator.sqlite` under `BINANCE_SHELL_HOME`, and a fault
 /// plan is read from `BINANCE_SIM_FAULTS`. The first line on stdout is the server's base URL.
 /// - Returns: the exit status.
@@ -29,6 +29,12 @@ func serveSimulator(host: String, port: Int, configuration: Configuration, logge
     if let key = configuration.apiKey, let secret = configuration.apiSecret {
         options.apiKey = key
         options.credential = .hmac(secret: Secret(secret))
+    } else if let key = configuration.apiKey, let keyFile = configuration.privateKeyFile {
+        guard let pem = FileManager.default.contents(atPath: keyFile) else {
+            return report("binance-shell: cannot read BINANCE_PRIVATE_KEY_FILE '\(keyFile)'.")
+        }
+        options.apiKey = key
+        options.credential = .publicKeyPEM(Secret(bytes: Array(pem)))
     }
     let server: SimulatorServer
     do {

@@ -9,9 +9,14 @@ struct Wiring {
     var engine: ToolEngine
     var hooks: SessionHooks
 
-    /// Builds the transport, credentials and engine: the in-process simulator for `sim`, the network otherwise.
+    /// Builds the transport and engine: the in-process simulator with the built-in paper key for `sim`, the
+    /// network with `credentials` otherwise.
     /// - Throws: `ToolError` of type `configuration_error` when the venue cannot be reached as configured.
-    static func make(configuration: Configuration, logger: Logger) throws(ToolError) -> Wiring {
+    static func make(
+        configuration: Configuration,
+        credentials: Credentials?,
+        logger: Logger
+    ) throws(ToolError) -> Wiring {
         switch configuration.venue {
         case .sim:
             let paper = try PaperVenue(home: configuration.home)
@@ -28,7 +33,12 @@ struct Wiring {
             let hooks = SessionHooks(resetPaper: { balances throws(ToolError) in try paper.reset(balances: balances) })
             return Wiring(engine: engine, hooks: hooks)
         case .testnet, .live, .custom:
-            let credentials = try networkCredentials(configuration)
+            guard let credentials else {
+                throw ToolError(
+                    .configurationError,
+                    "The \(configuration.venue.rawValue) venue needs BINANCE_API_KEY: set it in the environment or .env."
+                )
+            }
             let engine = try ToolEngine.make(
                 configuration: configuration,
                 transport: URLSessionTransport(),
@@ -37,24 +47,6 @@ struct Wiring {
             )
             return Wiring(engine: engine, hooks: SessionHooks())
         }
-    }
-
-    /// HMAC credentials from `BINANCE_API_KEY` and `BINANCE_API_SECRET`.
-    private static func networkCredentials(_ configuration: Configuration) throws(ToolError) -> Credentials {
-        // TODO: switch to CredentialLoader.load (key files, permission checks) when the safety layer lands.
-        guard let key = configuration.apiKey else {
-            throw ToolError(
-                .configurationError,
-                "The \(configuration.venue.rawValue) venue needs BINANCE_API_KEY: set it in the environment or .env."
-            )
-        }
-        guard let secret = configuration.apiSecret else {
-            throw ToolError(
-                .configurationError,
-                "BINANCE_API_KEY is set but BINANCE_API_SECRET is not: set the secret in the environment or .env."
-            )
-        }
-        return Credentials(apiKey: Secret(key), signer: HMACSigner(secret: Secret(secret)))
     }
 }
 

@@ -7,9 +7,10 @@ import Tools
 let version = "0.1.0"
 let environment = ProcessInfo.processInfo.environment
 
+let arguments = Array(CommandLine.arguments.dropFirst())
 let options: LaunchOptions
 do {
-    options = try LaunchOptions.parse(Array(CommandLine.arguments.dropFirst()))
+    options = try LaunchOptions.parse(arguments)
 } catch {
     fail("binance-shell: \(error.message)", status: 2)
 }
@@ -33,21 +34,34 @@ do {
     fail("binance-shell: \(error.message)", status: 2)
 }
 
-switch options.mode {
-case .serveSimulator(let host, let port):
+if case .verifyAudit(let path) = options.mode {
+    let verification = SafetyStartup.verifyAudit(path: path ?? configuration.home)
+    print(verification.report)
+    exit(verification.status)
+}
+
+// Hardens the process, rejects secrets given as arguments, and loads and checks the credentials.
+let preparation: SafetyStartup.Preparation
+do {
+    preparation = try SafetyStartup.prepare(arguments: arguments, configuration: configuration)
+} catch {
+    fail("binance-shell: \(error.message)", status: 2)
+}
+
+if case .serveSimulator(let host, let port) = options.mode {
     exit(await serveSimulator(host: host, port: port, configuration: configuration, logger: logger))
-case .verifyAudit:
-    // TODO: call the audit log verifier once the safety layer provides one.
-    fail("binance-shell: --verify-audit is not available in this build yet.", status: 2)
-default:
-    break
 }
 
 let wiring: Wiring
 do {
-    wiring = try Wiring.make(configuration: configuration, logger: logger)
+    wiring = try Wiring.make(configuration: configuration, credentials: preparation.credentials, logger: logger)
 } catch {
     fail("binance-shell: \(error.message)", status: 2)
+}
+
+let origin: Origin = options.mode == .mcp ? .mcp : (options.commands != nil || isatty(0) != 1 ? .script : .shell)
+for warning in await SafetyStartup.start(engine: wiring.engine, preparation: preparation, origin: origin) {
+    FileHandle.standardError.write(Data("binance-shell: warning: \(warning)\n".utf8))
 }
 
 if options.mode == .mcp {
@@ -68,7 +82,7 @@ if let commands = options.commands {
     let lines = commands.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     exit(await ShellEntryPoint.runScript(launch, reader: ListLineReader(lines: lines)))
 }
-if isatty(0) == 1 {
+if origin == .shell {
     exit(await ShellEntryPoint.runInteractive(launch))
 }
 exit(await ShellEntryPoint.runScript(launch, reader: PlainLineReader()))

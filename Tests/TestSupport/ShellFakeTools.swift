@@ -83,8 +83,10 @@ package enum ShellFakeTools {
     }
 
     /// Builds an engine over the fake tools. Its client uses a transport that fails every request.
-    package static func engine(tools: [Tool] = tools()) -> ToolEngine {
-        let configuration = try! Configuration.load(environment: ["BINANCE_SHELL_HOME": "/nonexistent"], envFileText: nil)
+    /// - Parameter home: `BINANCE_SHELL_HOME` of the engine (audit log, halt file); nil makes a fresh temporary one.
+    package static func engine(tools: [Tool] = tools(), home: String? = nil) -> ToolEngine {
+        let directory = home ?? (try! BinaryRunner.temporaryHome())
+        let configuration = try! Configuration.load(environment: ["BINANCE_SHELL_HOME": directory], envFileText: nil)
         let client = BinanceClient(
             configuration: ClientConfiguration(
                 spotBaseURL: "sim://spot",

@@ -6,7 +6,7 @@ import Tools
 ///
 /// Not thread-safe: one task drives a session from start to end.
 package final class ShellSession {
-    /// What one command did.
+    /// The result of one command.
     package enum Outcome: Sendable, Equatable {
         case succeeded
         case failed
@@ -117,12 +117,16 @@ package final class ShellSession {
             await watchPresenter.watch(target, call: call, session: self)
             return .succeeded
         case .halt:
-            guard let halt = hooks.halt else { return unavailable("halt", line: command.line) }
-            return await runHook(name: "halt", line: command.line) { () async throws(ToolError) in try await halt() }
+            let tradingGuard = engine.services.tradingGuard
+            let origin = self.origin
+            return await runHook(name: "halt", line: command.line) { () async throws(ToolError) in
+                Self.describe(await tradingGuard.halt(reason: "halt command in the \(origin.rawValue)"))
+            }
         case .resume:
-            guard let resume = hooks.resume else { return unavailable("resume", line: command.line) }
+            let tradingGuard = engine.services.tradingGuard
             return await runHook(name: "resume", line: command.line) { () async throws(ToolError) in
-                try await resume()
+                try await tradingGuard.resume()
+                return "Trading resumed: new orders are allowed again."
             }
         case .resetPaper(let balances):
             guard let reset = hooks.resetPaper else { return unavailable("reset-paper", line: command.line) }
@@ -183,7 +187,7 @@ package final class ShellSession {
 
     package var renderer: ResultRenderer { ResultRenderer(options: renderOptions) }
 
-    /// The text of a failed result: its message, then its hint.
+    /// Returns the text of a failed result: its message, then its hint.
     package static func message(of result: ToolResult) -> String {
         let message = result.error?["message"]?.stringValue ?? "The tool failed without a message."
         guard let hint = result.error?["hint"]?.stringValue, !hint.isEmpty else { return message }
@@ -214,8 +218,26 @@ package final class ShellSession {
     }
 
     private func unavailable(_ name: String, line: Int) -> Outcome {
-        reportFailure("'\(name)' is not available \(availabilityReason(for: name)).", line: line)
+        reportFailure("'\(name)' is not available on this venue: it works only on the built-in simulator (sim).",
+                      line: line)
         return .failed
+    }
+
+    /// Describes a halt: what is refused now, which open orders were cancelled, and what failed.
+    static func describe(_ report: HaltReport) -> String {
+        var lines = ["Trading halted: new orders are refused until 'resume'."]
+        if let cancellation = report.cancellation {
+            if cancellation.cancelledSymbols.isEmpty {
+                lines.append("No open orders were cancelled.")
+            } else {
+                lines.append("Cancelled the open orders of " + cancellation.cancelledSymbols.joined(separator: ", ") + ".")
+            }
+            lines += cancellation.failures.map { "Cancel failed: " + $0 }
+        }
+        if !report.isPersisted {
+            lines.append("The halt file could not be written, so the halt holds only in this process.")
+        }
+        return lines.joined(separator: "\n")
     }
 
     private func runHook(
@@ -236,11 +258,6 @@ package final class ShellSession {
             reportFailure(error.message + (error.hint.map { " " + $0 } ?? ""), line: line, type: error.type)
             return .failed
         }
-    }
-
-    private func availabilityReason(for name: String) -> String {
-        name == "reset-paper" ? "on this venue: it works only on the built-in simulator (sim)"
-            : "in this build: the trading guard does not offer a kill switch yet"
     }
 
     // MARK: - Messages

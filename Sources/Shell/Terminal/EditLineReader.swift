@@ -48,7 +48,10 @@ package final class EditLineReader: LineReader, @unchecked Sendable {
         let interrupts = self.interrupts
         return await withCheckedContinuation { continuation in
             Thread {
-                guard let pointer = readline(prompt) else {
+                InterruptSignal.beginReading()
+                let result = readline(prompt)
+                InterruptSignal.endReading()
+                guard let pointer = result else {
                     if interrupts.consumeInterrupt() {
                         fputs("\n", stdout)
                         fflush(stdout)

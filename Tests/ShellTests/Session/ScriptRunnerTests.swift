@@ -147,12 +147,17 @@ struct ScriptRunnerTests {
         #expect(result.errors == "line 1: watch needs an interactive terminal; run the tool once instead.\n")
     }
 
-    @Test func missingHooksAreReported() async {
-        let result = await run(["halt", "reset-paper"])
-        #expect(result.errors.split(separator: "\n") == [
-            "line 1: 'halt' is not available in this build: the trading guard does not offer a kill switch yet.",
-            "line 2: 'reset-paper' is not available on this venue: it works only on the built-in simulator (sim).",
-        ])
+    @Test func resetPaperNeedsTheSimulator() async {
+        let result = await run(["reset-paper"])
+        #expect(result.errors == "line 1: 'reset-paper' is not available on this venue: it works only on the "
+            + "built-in simulator (sim).\n")
+    }
+
+    @Test func haltAndResumeUseTheTradingGuard() async {
+        let result = await run(["halt", "resume"])
+        #expect(result.status == 0)
+        #expect(result.output.hasPrefix("Trading halted: new orders are refused until 'resume'.\n"))
+        #expect(result.output.hasSuffix("Trading resumed: new orders are allowed again.\n"))
     }
 
     @Test func helpListsToolsByGroup() async {
