@@ -56,6 +56,8 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
     private let lock = NSLock()
     private var exchange: SimulatedExchange
     private let databasePath: String
+    /// Failures to inject, from `BINANCE_SIM_FAULTS` (tests use it to make requests slow or fail).
+    private let faults: SimulatorFaultPlan
 
     init(home: String) throws(ToolError) {
         do {
@@ -68,7 +70,12 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
             throw ToolError(.configurationError, "Cannot create BINANCE_SHELL_HOME '\(home)': \(error.localizedDescription)")
         }
         databasePath = home + "/paper.sqlite"
-        exchange = try Self.open(SimulatorOptions(databasePath: databasePath))
+        do {
+            faults = try SimulatorFaultPlan.fromEnvironment() ?? .none
+        } catch {
+            throw ToolError(.configurationError, "Invalid \(SimulatorFaultPlan.environmentVariable): \(error)")
+        }
+        exchange = try Self.open(SimulatorOptions(databasePath: databasePath, faults: faults))
     }
 
     func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
@@ -84,7 +91,8 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
         for suffix in ["", "-wal", "-shm", "-journal"] {
             try? FileManager.default.removeItem(atPath: databasePath + suffix)
         }
-        exchange = try Self.open(SimulatorOptions(databasePath: databasePath, startingBalances: startingBalances))
+        exchange = try Self.open(
+            SimulatorOptions(databasePath: databasePath, startingBalances: startingBalances, faults: faults))
         let listed = startingBalances.keys.sorted().map { "\($0)=\(DecimalText.format(startingBalances[$0]!))" }
         return "New paper account: " + listed.joined(separator: " ") + "."
     }

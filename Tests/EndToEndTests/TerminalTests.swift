@@ -105,4 +105,55 @@ struct TerminalTests {
         try terminal.press("Enter")
         try terminal.waitFor(#"{"data":{"help":"utc on|off"#)
     }
+
+    @Test func tabCompletesParametersAndSymbols() throws {
+        let home = try BinaryRunner.temporaryHome()
+        let terminal = try ShellTerminal(home: home)
+        defer { terminal.close() }
+        try terminal.waitFor("sim>")
+        try terminal.type("get_order_book ETHBT")
+        try terminal.press("Tab")
+        try terminal.waitFor("sim> get_order_book ETHBTC")
+        try terminal.type("li")
+        try terminal.press("Tab")
+        try terminal.waitFor("sim> get_order_book ETHBTC limit=")
+        try terminal.type("3")
+        try terminal.press("Enter")
+        try terminal.waitFor("bid")
+        try terminal.type("klines BTCUSDT 1")
+        try terminal.press("Tab", "Tab")
+        try terminal.waitFor("15m")
+    }
+
+    @Test func tabCompletesOpenOrderIDsForCancel() throws {
+        let home = try BinaryRunner.temporaryHome()
+        let terminal = try ShellTerminal(home: home)
+        defer { terminal.close() }
+        try terminal.waitFor("sim>")
+        try terminal.type("buy BTCUSDT 0.001 limit 20000")
+        try terminal.press("Enter")
+        try terminal.waitFor("NEW")
+        try terminal.type("cancel BTCUSDT ")
+        try terminal.press("Tab")
+        try terminal.waitFor("sim> cancel BTCUSDT 1")
+    }
+
+    @Test func ctrlCInterruptsALongWait() throws {
+        let home = try BinaryRunner.temporaryHome()
+        let terminal = try ShellTerminal(
+            home: home,
+            environment: ["BINANCE_SIM_FAULTS": "latency=60000ms~/api/v3/ticker/price"]
+        )
+        defer { terminal.close() }
+        try terminal.waitFor("sim>")
+        try terminal.type("price BTCUSDT")
+        try terminal.press("Enter")
+        try terminal.waitFor("Waiting for the exchange")
+        try terminal.press("C-c")
+        try terminal.waitFor("Interrupted.")
+        try terminal.type("help utc")
+        try terminal.press("Enter")
+        let screen = try terminal.waitFor("Show times in UTC")
+        #expect(!screen.contains("EXITED"))
+    }
 }

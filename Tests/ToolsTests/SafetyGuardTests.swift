@@ -286,6 +286,11 @@ private func liveConfiguration(_ extra: [String: String] = [:], home: String) th
         let cancel = await engine.invoke("test_cancel", arguments: ["symbol": .string("BTCUSDT")], invocation: SafetyFixtures.invocation())
 
         #expect(report.cancellation?.cancelledSymbols == ["BTCUSDT", "ETHUSDT"])
+        #expect(
+            report.summary
+                == "Trading halted ('stop everything'): new orders are refused until 'resume'.\n"
+                + "Cancelled the open orders of BTCUSDT, ETHUSDT."
+        )
         #expect(report.cancellation?.failures == [])
         let sent = transport.requests.map { "\($0.method.rawValue) \($0.path) \($0.query.hasPrefix("symbol=") ? String($0.query.prefix(14)) : "")" }
         #expect(sent == [

@@ -315,6 +315,9 @@ package actor BinanceClient {
         endpoint: Endpoint
     ) throws(BinanceError) -> Response {
         do {
+            if Response.self == ExchangeInfo.self, let info = try ExchangeInfo.decode(from: body) as? Response {
+                return info
+            }
             return try JSONDecoder().decode(Response.self, from: body)
         } catch {
             guard (try? JSONSerialization.jsonObject(with: body, options: .fragmentsAllowed)) != nil else {

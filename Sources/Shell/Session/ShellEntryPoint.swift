@@ -153,7 +153,7 @@ enum OpenOrderLookup {
             box.ids = orderIDs(in: result.data ?? .null)
             semaphore.signal()
         }
-        guard semaphore.wait(timeout: .now() + 2) == .success else { return [] }
+        guard semaphore.wait(timeout: .now() + 5) == .success else { return [] }
         return box.ids
     }
 

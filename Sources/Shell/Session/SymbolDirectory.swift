@@ -7,12 +7,32 @@ package final class SymbolDirectory: @unchecked Sendable {
     private let lock = NSLock()
     private var symbols: [String] = []
     private var precisions: [String: SymbolPrecision] = [:]
+    /// Signalled once when a load finishes, successfully or not.
+    private let loaded = DispatchSemaphore(value: 0)
+    private var isSettled = false
 
     package init() {}
 
     package init(symbols: [String], precisions: [String: SymbolPrecision] = [:]) {
         self.symbols = symbols.sorted()
         self.precisions = precisions
+        self.isSettled = true
+    }
+
+    /// Blocks until the first load has finished or `timeout` has passed; returns at once after that.
+    /// Completion calls it on the line editor's thread, so the first Tab can wait for the symbol list.
+    package func waitUntilLoaded(timeout: DispatchTimeInterval) {
+        guard !lock.withLock({ isSettled }) else { return }
+        if loaded.wait(timeout: .now() + timeout) == .success { loaded.signal() }
+    }
+
+    /// Marks the first load as finished, whatever its outcome.
+    private func settle() {
+        let isFirst = lock.withLock { () -> Bool in
+            defer { isSettled = true }
+            return !isSettled
+        }
+        if isFirst { loaded.signal() }
     }
 
     package var isEmpty: Bool { lock.withLock { symbols.isEmpty } }
@@ -66,6 +86,7 @@ package final class SymbolDirectory: @unchecked Sendable {
     /// Fetches exchangeInfo through the client and loads it.
     /// - Throws: `BinanceError` or `DecodingError`.
     package func load(using client: BinanceClient) async throws {
+        defer { settle() }
         let response = try await client.send(.exchangeInfo)
         try load(exchangeInfo: response.body)
     }

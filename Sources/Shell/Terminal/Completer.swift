@@ -93,6 +93,8 @@ package struct Completer: Sendable {
         var candidates: [String] = []
         if positionalCount < slots.count, let parameter = tool.parameter(named: slots[positionalCount]) {
             candidates += values(of: parameter, prefix: word, arguments: arguments)
+            // Before anything is typed, the values of the next parameter are the useful answer.
+            if word.isEmpty, !candidates.isEmpty { return candidates }
         }
         let unusedNames = tool.parameters.map(\.name).filter { !named.contains($0) }.map { $0 + "=" }
         candidates += matching(unusedNames, word.lowercased())
@@ -132,7 +134,8 @@ package struct Completer: Sendable {
     }
 
     private func symbolCandidates(_ prefix: String) -> [String] {
-        symbols.symbols(withPrefix: prefix)
+        symbols.waitUntilLoaded(timeout: .seconds(5))
+        return symbols.symbols(withPrefix: prefix)
     }
 
     private func matching(_ words: [String], _ prefix: String) -> [String] {

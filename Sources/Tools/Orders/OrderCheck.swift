@@ -5,6 +5,9 @@ import Foundation
 /// parameters required per order type, then PRICE_FILTER, LOT_SIZE and MARKET_LOT_SIZE, MIN_NOTIONAL and
 /// NOTIONAL, PERCENT_PRICE and PERCENT_PRICE_BY_SIDE, and the free balance.
 ///
+/// NOTE: MAX_NUM_ORDERS, MAX_NUM_ALGO_ORDERS, ICEBERG_PARTS and TRAILING_DELTA are not checked here, so only
+/// the exchange (and `order/test` in a preview) reports them.
+///
 /// All arithmetic is `Decimal`. A value off a tick or step is rejected with the nearest valid values, unless
 /// the draft requests rounding down. A rounded value is reported as an adjustment, so nothing changes silently.
 package enum OrderCheck {
@@ -70,7 +73,10 @@ package enum OrderCheck {
             )
         }
         if draft.quoteOrderQuantity != nil, rules.quoteOrderQtyMarketAllowed == false {
-            throw .validation("Invalid quote_order_qty for \(draft.symbol): the symbol does not accept orders by quote amount.")
+            throw .validation(
+                "Invalid quote_order_qty '\(DecimalText.format(draft.quoteOrderQuantity ?? 0))' for \(draft.symbol): "
+                    + "the symbol does not accept orders by quote amount."
+            )
         }
     }
 
@@ -79,14 +85,19 @@ package enum OrderCheck {
         if typesWithPrice.contains(type), draft.price == nil {
             throw .validation("Missing price: \(type) orders need a price.")
         }
-        if !typesWithPrice.contains(type), draft.price != nil {
-            throw .validation("Invalid price for a \(type) order: \(type) orders take no price; remove it.")
+        if !typesWithPrice.contains(type), let price = draft.price {
+            throw .validation(
+                "Invalid price '\(DecimalText.format(price))' for a \(type) order: \(type) orders take no price; remove it."
+            )
         }
         if typesWithStopPrice.contains(type), draft.stopPrice == nil {
             throw .validation("Missing stop_price: \(type) orders need a stop_price.")
         }
-        if !typesWithStopPrice.contains(type), draft.stopPrice != nil {
-            throw .validation("Invalid stop_price for a \(type) order: \(type) orders take no stop_price; remove it.")
+        if !typesWithStopPrice.contains(type), let stopPrice = draft.stopPrice {
+            throw .validation(
+                "Invalid stop_price '\(DecimalText.format(stopPrice))' for a \(type) order: \(type) orders take no "
+                    + "stop_price; remove it."
+            )
         }
         if !typesWithTimeInForce.contains(type), let timeInForce = draft.timeInForce {
             throw .validation(
@@ -101,8 +112,11 @@ package enum OrderCheck {
                 throw .validation("Invalid MARKET order: give quantity or quote_order_qty, not both.")
             }
         } else {
-            if draft.quoteOrderQuantity != nil {
-                throw .validation("Invalid quote_order_qty for a \(type) order: only MARKET orders take quote_order_qty.")
+            if let quoteQuantity = draft.quoteOrderQuantity {
+                throw .validation(
+                    "Invalid quote_order_qty '\(DecimalText.format(quoteQuantity))' for a \(type) order: only MARKET "
+                        + "orders take quote_order_qty."
+                )
             }
             if draft.quantity == nil {
                 throw .validation("Missing quantity: \(type) orders need a quantity.")

@@ -24,6 +24,24 @@ package struct HaltReport: Sendable, Equatable {
     package var isPersisted: Bool
     /// Nil when no canceller is installed.
     package var cancellation: OpenOrderCancellation?
+
+    /// Lines for the person who ran `halt`: the halt, whether it persists, and the cancels.
+    package var summary: String {
+        var lines = ["Trading halted ('\(state.reason)'): new orders are refused until 'resume'."]
+        if !isPersisted {
+            lines.append("The halt file could not be written, so the halt ends when this process exits.")
+        }
+        if let cancellation {
+            if cancellation.cancelledSymbols.isEmpty && cancellation.failures.isEmpty {
+                lines.append("No open orders to cancel.")
+            }
+            if !cancellation.cancelledSymbols.isEmpty {
+                lines.append("Cancelled the open orders of " + cancellation.cancelledSymbols.joined(separator: ", ") + ".")
+            }
+            lines += cancellation.failures
+        }
+        return lines.joined(separator: "\n")
+    }
 }
 
 /// Decides whether a state-changing call may go to the exchange, before any request is built.

@@ -42,7 +42,8 @@ struct CompleterTests {
 
     @Test func openOrderIDsForCancel() {
         #expect(complete("cancel BTCUSDT 4") == ["41", "4242"])
-        #expect(complete("cancel ETHUSDT ") .filter { !$0.hasSuffix("=") } == [])
+        #expect(complete("cancel BTCUSDT ") == ["41", "4242"])
+        #expect(complete("cancel ETHUSDT ").filter { !$0.hasSuffix("=") } == [])
     }
 
     @Test func orderKeywordsAfterQuantity() {
