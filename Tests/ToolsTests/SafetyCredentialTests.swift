@@ -41,6 +41,16 @@ private func loadError(_ environment: [String: String]) -> ToolError? {
         #expect(warnings.isEmpty)
     }
 
+    @Test func simulatorOverrideIgnoresTheConfiguredKey() throws {
+        var configuration = try SafetyFixtures.configuration(
+            ["BINANCE_API_KEY": "short", "BINANCE_API_SECRET": "changeme"],
+            home: SafetyFixtures.temporaryDirectory()
+        )
+        configuration.venueOverride = .sim
+
+        #expect(try CredentialLoader.load(configuration) == nil)
+    }
+
     @Test func hmacKeyAndSecretLoad() throws {
         let (credentials, _) = try load(["BINANCE_API_KEY": key, "BINANCE_API_SECRET": secret])
 

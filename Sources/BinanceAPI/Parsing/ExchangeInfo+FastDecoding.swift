@@ -1,12 +1,13 @@
 import Foundation
 
 extension ExchangeInfo {
-    /// Decodes an exchangeInfo response, with a hand-written reader that is several times faster than
-    /// `JSONDecoder` on the thousands of symbols Binance lists.
+    /// Decodes an exchangeInfo response with a hand-written reader meant to beat `JSONDecoder`, which needs
+    /// 0.2 to 0.3 s for 3,000 symbols even in a release build (Swift 6.3, Linux, 2 cores).
     ///
     /// The result equals what `JSONDecoder` produces. Input the fast reader does not expect (a missing
-    /// field, an escape it cannot map, a malformed value) is decoded again with `JSONDecoder`, so errors
-    /// are the same `DecodingError`s.
+    /// field, a malformed value) is decoded again with `JSONDecoder`, so errors are the same `DecodingError`s.
+    /// NOTE: the fast reader's own speed has only been measured in a debug build, where it is no faster than
+    /// `JSONDecoder`; a release measurement is still owed.
     package static func decode(from data: Data) throws -> ExchangeInfo {
         if let fast = fastDecode(from: data) { return fast }
         return try JSONDecoder().decode(ExchangeInfo.self, from: data)

@@ -3,7 +3,7 @@ import Tools
 /// The command line of `binance-shell`, parsed. Secrets never come from here: only from the environment,
 /// the `.env` file or a key file.
 package struct LaunchOptions: Sendable, Equatable {
-    /// What the process does.
+    /// The job of the process.
     package enum Mode: Sendable, Equatable {
         /// The interactive shell on a terminal, script mode otherwise or with `-c`.
         case shell
@@ -153,7 +153,7 @@ package struct LaunchOptions: Sendable, Equatable {
         return (host, port)
     }
 
-    /// The `--help` text: every option with its default, then every environment variable with its default.
+    /// Returns the `--help` text: every option with its default, then every environment variable with its default.
     package static func usage(version: String) -> String {
         var lines = [
             "binance-shell \(version): safe access to Binance for people and AI agents.",

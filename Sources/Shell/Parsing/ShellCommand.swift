@@ -12,20 +12,20 @@ package struct ToolCall: Sendable, Equatable {
     }
 }
 
-/// How results are printed.
+/// Format of printed results.
 package enum OutputFormat: String, Sendable, CaseIterable {
     case table
     case json
 }
 
-/// What `watch` refreshes.
+/// View that `watch` refreshes.
 package enum WatchTarget: String, Sendable, CaseIterable {
     case price
     case book
     case orders
 }
 
-/// What one command line asks the shell to do.
+/// Action requested by one command.
 package enum ShellCommand: Sendable, Equatable {
     case tool(ToolCall)
     case help(topic: String?)

@@ -81,7 +81,7 @@ package struct HelpText: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    /// A short name for a parameter's kind, as help shows it.
+    /// Returns a short name for a parameter's kind, as help shows it.
     package static func describe(_ kind: ParameterKind) -> String {
         switch kind {
         case .string: return "text"

@@ -34,10 +34,70 @@ package struct ResultRenderer: Sendable {
     package init(options: RenderOptions) { self.options = options }
 
     /// Returns the text for a result; JSON mode prints the result object (the same as MCP's structuredContent).
-    package func render(_ result: ToolResult) -> String {
+    /// - Parameter layout: the tool's table hint: which rows and columns to show; nil lays out everything.
+    package func render(_ result: ToolResult, layout: TableLayout? = nil) -> String {
         if options.format == .json { return result.structured.serialized() }
         guard let data = result.data else { return result.structured.serialized() }
+        if let layout, let members = data.objectValue, let text = render(members, layout: layout) { return text }
         return render(data, context: CellContext())
+    }
+
+    // MARK: - Tool layouts
+
+    /// Order members shown when a result carries one order besides its table rows.
+    private static let orderColumns = ["symbol", "orderId", "side", "type", "status", "price", "origQty", "executedQty"]
+
+    /// Lays out `data` by the tool's hint; returns nil when the data does not have the expected shape.
+    private func render(_ members: [String: JSONValue], layout: TableLayout) -> String? {
+        var context = CellContext()
+        context.symbol = members["symbol"]?.stringValue
+        if members["bids"] != nil, members["asks"] != nil { return renderBook(members, context: context) }
+
+        guard let rowsName = layout.rows else {
+            let source = Self.rowSource(members, columns: layout.columns)
+            return table([source], columns: layout.columns, context: context)
+        }
+        guard let rows = members[rowsName]?.arrayValue else { return nil }
+        var sections: [String] = []
+        for (key, value) in members.sorted(by: { $0.key < $1.key }) where key != rowsName {
+            if let order = value.objectValue, order["orderId"] != nil {
+                sections.append(table([order], columns: Self.orderColumns, context: context))
+            }
+        }
+        let objects = rows.compactMap(\.objectValue)
+        if rows.isEmpty {
+            sections.append(options.style.dim("(no \(rowsName))"))
+        } else if objects.count == rows.count {
+            sections.append(table(objects, columns: layout.columns, context: context))
+        } else {
+            return nil
+        }
+        return sections.joined(separator: "\n\n")
+    }
+
+    /// Returns the object with a one-row layout's columns: `data` itself, or its nested object (such as `order`)
+    /// that has more of the columns.
+    private static func rowSource(_ members: [String: JSONValue], columns: [String]) -> [String: JSONValue] {
+        func score(_ object: [String: JSONValue]) -> Int { columns.filter { object[$0] != nil }.count }
+        var best = members
+        for value in members.values {
+            if let nested = value.objectValue, score(nested) > score(best) { best = nested }
+        }
+        return best
+    }
+
+    /// Builds a table of `objects` with the `columns` that at least one object has, in order.
+    private func table(_ objects: [[String: JSONValue]], columns: [String], context: CellContext) -> String {
+        let present = columns.filter { column in objects.contains { $0[column] != nil } }
+        let rows = objects.map { object -> [String] in
+            var rowContext = context
+            if let symbol = object["symbol"]?.stringValue { rowContext.symbol = symbol }
+            return present.map { column in
+                rowContext.key = column
+                return object[column].map { cell($0, context: rowContext) } ?? ""
+            }
+        }
+        return TextTable(headers: present, rows: rows).rendered(header: options.style.bold)
     }
 
     // MARK: - Values

@@ -15,7 +15,7 @@ package struct ScriptOrderConfirmer: OrderConfirmer {
     }
 }
 
-/// Confirms orders at the terminal: shows the preview and asks `Place this order? [y/N]`; the default is no.
+/// Confirms orders at the terminal: shows the preview, then prompts `Place this order? [y/N]` (default no).
 package struct InteractiveOrderConfirmer: OrderConfirmer {
     package var reader: any LineReader
     package var output: any OutputSink

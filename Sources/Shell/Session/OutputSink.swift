@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where the shell writes: results to standard output, errors and progress to standard error.
+/// Destination of the shell's text: results to standard output, errors and progress to standard error.
 package protocol OutputSink: Sendable {
     func writeOutput(_ text: String)
     func writeError(_ text: String)

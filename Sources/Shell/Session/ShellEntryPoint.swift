@@ -2,7 +2,7 @@ import BinanceAPI
 import Foundation
 import Tools
 
-/// What the executable passes to the shell.
+/// Settings the executable passes to the shell.
 package struct ShellLaunch: Sendable {
     package var engine: ToolEngine
     package var format: OutputFormat

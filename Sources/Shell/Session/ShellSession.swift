@@ -177,7 +177,7 @@ package final class ShellSession {
             return .failed
         }
         if result.isSuccess {
-            output.writeOutput(renderer.render(result) + "\n")
+            output.writeOutput(renderer.render(result, layout: parser.tool(named: call.toolName)?.layout) + "\n")
             return .succeeded
         }
         if renderOptions.format == .json { output.writeOutput(result.structured.serialized() + "\n") }

@@ -93,7 +93,7 @@ package struct Completer: Sendable {
         var candidates: [String] = []
         if positionalCount < slots.count, let parameter = tool.parameter(named: slots[positionalCount]) {
             candidates += values(of: parameter, prefix: word, arguments: arguments)
-            // Before anything is typed, the values of the next parameter are the useful answer.
+            // Before anything is typed, only the values of the next parameter are offered.
             if word.isEmpty, !candidates.isEmpty { return candidates }
         }
         let unusedNames = tool.parameters.map(\.name).filter { !named.contains($0) }.map { $0 + "=" }

@@ -9,7 +9,7 @@ package enum Prompt {
         return label + tail + "> "
     }
 
-    /// The venue name as shown in the prompt, with invisible-character markers around colour codes.
+    /// Returns the venue name as shown in the prompt, with invisible-character markers around colour codes.
     static func venueLabel(_ venue: Venue, baseURL: String?, style: TextStyle) -> String {
         let isRealMoney = venue.isRealMoney(baseURL: baseURL)
         let name = venue == .live ? "LIVE" : venue.rawValue

@@ -19,7 +19,7 @@ struct TerminalWatchPresenter: WatchPresenter {
 
         while true {
             guard let result = await session.invoke(call) else { break }
-            let body = result.isSuccess ? session.renderer.render(result) : "error: " + ShellSession.message(of: result)
+            let body = result.isSuccess ? session.renderer.render(result, layout: session.parser.tool(named: call.toolName)?.layout) : "error: " + ShellSession.message(of: result)
             let frame = session.renderOptions.style.dim(title) + "\n" + body + "\n"
             if drawnLines > 0 { output.writeOutput("\u{1B}[\(drawnLines)A\u{1B}[J") }
             output.writeOutput(frame)
@@ -29,7 +29,7 @@ struct TerminalWatchPresenter: WatchPresenter {
         }
     }
 
-    /// Waits one interval; returns true when a key or Ctrl-C asks to stop.
+    /// Waits one interval; returns true when a key press or Ctrl-C requests a stop.
     private func waitForStop(_ terminal: RawKeyboard) async -> Bool {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: interval)

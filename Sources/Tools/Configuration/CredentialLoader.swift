@@ -17,7 +17,8 @@ package enum CredentialLoader {
     /// Loads the credentials the configuration names.
     /// - Parameter warnings: receives problems that do not stop the program, such as a `.env` or key file that
     ///   other users can read. Show them and write them to the audit log as `credential_warning` events.
-    /// - Returns: nil when no key is configured, which selects the simulated exchange.
+    /// - Returns: nil when no key is configured, which selects the simulated exchange, and nil without any
+    ///   check of the key when `--venue sim` overrides a configured key, because the simulator uses its own.
     /// - Throws: `configuration_error` for a missing half of a key pair, a placeholder, a malformed key or secret,
     ///   or a private-key file that cannot be read or parsed.
     package static func load(_ configuration: Configuration, warnings: inout [String]) throws(ToolError)
@@ -26,6 +27,7 @@ package enum CredentialLoader {
         if let envFile = configuration.envFilePath, let warning = permissionWarning(envFile, role: "The .env file") {
             warnings.append(warning)
         }
+        if configuration.venueOverride == .sim { return nil }
         guard let key = configuration.apiKey else {
             if configuration.apiSecret != nil || configuration.privateKeyFile != nil {
                 let other = configuration.apiSecret != nil ? "BINANCE_API_SECRET" : "BINANCE_PRIVATE_KEY_FILE"

@@ -1,7 +1,7 @@
 import Foundation
 import Shell
 import Testing
-import Tools
+@testable import Tools
 
 struct TextTableTests {
     @Test func decimalPointsLineUp() {
@@ -116,5 +116,45 @@ struct TextStyleTests {
         #expect(Prompt.text(venue: .live, baseURL: nil, symbol: "BTCUSDT", style: .plain) == "LIVE BTCUSDT> ")
         let coloured = Prompt.text(venue: .live, baseURL: nil, symbol: nil, style: TextStyle(isEnabled: true))
         #expect(coloured == "\u{1}\u{1B}[1;97;41m\u{2}LIVE\u{1}\u{1B}[0m\u{2}> ")
+    }
+}
+
+struct LayoutRendererTests {
+    let renderer = ResultRenderer(options: RenderOptions())
+
+    @Test func layoutPicksRowsAndColumns() {
+        let data: JSONValue = .object([
+            "accountType": .string("SPOT"),
+            "balances": .array([
+                .object(["asset": .string("BTC"), "free": .string("0.5"), "locked": .string("0"), "extra": .bool(true)]),
+                .object(["asset": .string("USDT"), "free": .string("100.25"), "locked": .string("1")]),
+            ]),
+        ])
+        let layout = TableLayout(rows: "balances", columns: ["asset", "free", "locked"], decimalColumns: ["free"])
+        #expect(renderer.render(.success(data), layout: layout) == """
+            asset    free  locked
+            -----  ------  ------
+            BTC      0.5        0
+            USDT   100.25       1
+            """)
+    }
+
+    @Test func oneRowLayoutReadsANestedOrder() {
+        let data: JSONValue = .object([
+            "venue": .string("sim"),
+            "order": .object(["symbol": .string("BTCUSDT"), "orderId": .int(7), "status": .string("CANCELED")]),
+        ])
+        let layout = TableLayout(rows: nil, columns: ["symbol", "orderId", "status"])
+        #expect(renderer.render(.success(data), layout: layout) == """
+            symbol   orderId  status
+            -------  -------  --------
+            BTCUSDT        7  CANCELED
+            """)
+    }
+
+    @Test func emptyRowsSayNone() {
+        let data: JSONValue = .object(["orders": .array([])])
+        let layout = TableLayout(rows: "orders", columns: ["orderId"])
+        #expect(renderer.render(.success(data), layout: layout) == "(no orders)")
     }
 }
