@@ -9,13 +9,17 @@ struct MCPHarness {
     let sink = MemorySink()
     let recorder = OrderRecorder()
 
-    init(pageSize: Int = 100) throws {
+    init(pageSize: Int = 100, environment: [String: String] = [:], clock: ManualClock? = nil) throws {
         var options = MCPServerOptions(version: "9.9.9-test")
+        options.maximumRateLimitWaitSeconds = 120
         options.toolsPageSize = pageSize
         // Long periods, so a busy machine cannot end a drain early; tests never wait for them to run out.
         options.drainPeriod = .seconds(60)
         options.cancellationGracePeriod = .seconds(10)
-        server = MCPServer(engine: try MCPFakeTools.engine(recorder: recorder), output: sink, options: options)
+        var now: @Sendable () -> Date = { Date() }
+        if let clock { now = clock.function }
+        let engine = try MCPFakeTools.engine(recorder: recorder, environment: environment, clock: now)
+        server = MCPServer(engine: engine, output: sink, options: options)
     }
 
     /// Delivers one raw line.

@@ -161,6 +161,25 @@ import Tools
         #expect(reply["result"]?["structuredContent"]?["data"]?["waitPolicy"]?.stringValue?.hasPrefix("wait") == true)
     }
 
+    @Test func rateLimitWaitIsReportedAsProgress() async throws {
+        let clock = ManualClock()
+        let harness = try MCPHarness(environment: ["MCP_MAX_REQUESTS_PER_MINUTE": "1"], clock: clock)
+        try await harness.initialize()
+        let echo = #"{"name":"echo_price","arguments":{"symbol":"BTCUSDT"}"#
+        #expect(try await harness.request(1, "tools/call", echo + "}")["result"]?["isError"] == .bool(false))
+
+        let refused = try await harness.request(2, "tools/call", echo + "}")
+        #expect(refused["result"]?["structuredContent"]?["error"]?["type"] == .string("rate_limit_exceeded"))
+
+        await harness.send(#"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":\#(echo),"_meta":{"progressToken":7}}}"#)
+        let progress = try await harness.sink.waitFor("progress") { $0["method"] == .string("notifications/progress") }
+        #expect(progress["params"]?["progressToken"] == .int(7))
+        #expect(progress["params"]?["message"]?.stringValue?.hasPrefix("Waiting 60 s") == true)
+        clock.advance(by: 61)
+        let admitted = try await harness.sink.response(id: .int(3))
+        #expect(admitted["result"]?["isError"] == .bool(false))
+    }
+
     @Test func callsWithoutProgressTokenFailFast() async throws {
         let harness = try MCPHarness()
         try await harness.initialize()

@@ -10,17 +10,27 @@ package enum MCPFakeTools {
     /// Builds an engine whose tools are `echo_price` (read-only), `slow_wait` (not read-only, runs until cancelled),
     /// `report_progress` (two progress messages), `place_fake_order` (asks the confirmer) and `send_regardless`
     /// (changes state and ignores cancellation, like an order already on its way to the exchange).
-    package static func engine(recorder: OrderRecorder = OrderRecorder()) throws -> ToolEngine {
-        let configuration = try Configuration.load(
-            environment: ["BINANCE_SHELL_HOME": FileManager.default.temporaryDirectory.path],
-            envFileText: nil
-        )
+    /// - Parameters:
+    ///   - environment: extra configuration variables, such as `MCP_MAX_REQUESTS_PER_MINUTE`.
+    ///   - clock: the time the invocation rate limiter sees.
+    package static func engine(
+        recorder: OrderRecorder = OrderRecorder(),
+        environment: [String: String] = [:],
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> ToolEngine {
+        var variables = ["BINANCE_SHELL_HOME": FileManager.default.temporaryDirectory.path]
+        variables.merge(environment) { _, new in new }
+        let configuration = try Configuration.load(environment: variables, envFileText: nil)
         let client = BinanceClient(
             configuration: ClientConfiguration(spotBaseURL: "sim://spot", futuresBaseURL: "sim://futures", credentials: nil),
             transport: UnreachableTransport()
         )
         let services = ToolServices(configuration: configuration, venue: .sim, client: client)
-        return ToolEngine(tools: [echoPrice, slowWait, reportProgress, placeFakeOrder(recorder: recorder), sendRegardless(recorder: recorder)], services: services)
+        return ToolEngine(
+            tools: [echoPrice, slowWait, reportProgress, placeFakeOrder(recorder: recorder), sendRegardless(recorder: recorder)],
+            services: services,
+            clock: clock
+        )
     }
 
     static let priceSchema: JSONValue = .object([

@@ -41,6 +41,7 @@ MUST_SUCCEED = {
     "get_klines",
     "get_recent_trades",
     "get_open_orders",
+    "preview_order",
 }
 # Error types that mean the server itself failed, which no read-only call should produce.
 SERVER_FAULTS = {"internal_error"}
@@ -80,7 +81,17 @@ def argument_for(name: str, schema: dict) -> object:
     return "1"
 
 
+# Arguments that a schema alone cannot suggest: a complete MARKET order to preview, and an order id
+# that does not exist (the tool must say so in a well-formed error).
+EXPLICIT_ARGUMENTS = {
+    "preview_order": {"symbol": "BTCUSDT", "side": "BUY", "order_type": "MARKET", "quantity": "0.001"},
+    "get_order": {"symbol": "BTCUSDT", "order_id": 1},
+}
+
+
 def arguments_for(tool) -> dict:
+    if tool.name in EXPLICIT_ARGUMENTS:
+        return dict(EXPLICIT_ARGUMENTS[tool.name])
     schema = tool.input_schema or {}
     properties = schema.get("properties", {})
     arguments = {name: argument_for(name, properties.get(name, {})) for name in schema.get("required", [])}

@@ -132,7 +132,7 @@ package final class ToolEngine: Sendable {
             return await finish(.validationError, error: error)
         }
         do {
-            try await rateLimiter.admit(invocation.origin)
+            try await rateLimiter.admit(invocation)
         } catch {
             return await finish(.rateLimitExceeded, error: error)
         }
