@@ -42,6 +42,11 @@ let package = Package(
         .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "MCPTests", dependencies: ["MCP", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: ["TestSupport", "BinanceAPI", "Simulator", "Tools", "MCP", "Shell"],
+            swiftSettings: strictSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -60,6 +60,11 @@ do {
 }
 
 let origin: Origin = options.mode == .mcp ? .mcp : (options.commands != nil || isatty(0) != 1 ? .script : .shell)
+// Orders an earlier run sent without recording their outcome are looked up first, so the start-up report
+// below no longer lists the ones the exchange has settled.
+for line in await reconcilePendingOrders(engine: wiring.engine, origin: origin) {
+    FileHandle.standardError.write(Data(("binance-shell: " + line + "\n").utf8))
+}
 for warning in await SafetyStartup.start(engine: wiring.engine, preparation: preparation, origin: origin) {
     FileHandle.standardError.write(Data("binance-shell: warning: \(warning)\n".utf8))
 }

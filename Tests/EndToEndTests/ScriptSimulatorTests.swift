@@ -101,4 +101,13 @@ struct ScriptSimulatorTests {
         #expect(results[0]["data"]?["asks"]?.arrayValue?.count == 5)
         #expect(results[1]["data"]?["asks"]?.arrayValue?.count == 5)
     }
+
+    @Test func statusShowsVenueWeightAndGuard() throws {
+        let output = try run(["-c", "status"])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("venue              sim"))
+        #expect(output.stdout.contains("weightLimit"))
+        #expect(output.stdout.contains("clockOffsetMs"))
+        #expect(output.stdout.contains("tradingGuard"))
+    }
 }

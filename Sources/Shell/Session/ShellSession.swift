@@ -177,7 +177,9 @@ package final class ShellSession {
             return .failed
         }
         if result.isSuccess {
-            output.writeOutput(renderer.render(result, layout: parser.tool(named: call.toolName)?.layout) + "\n")
+            // `status` shows every member (weight used, guard state), not only the columns of the tool's layout.
+            let layout = call.toolName == "get_status" ? nil : parser.tool(named: call.toolName)?.layout
+            output.writeOutput(renderer.render(result, layout: layout) + "\n")
             return .succeeded
         }
         if renderOptions.format == .json { output.writeOutput(result.structured.serialized() + "\n") }
