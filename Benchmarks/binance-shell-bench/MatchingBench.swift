@@ -69,14 +69,14 @@ enum MatchingBench {
         }
     }
 
-    /// A GTC limit buy at about 70 % of the current price, worth about twice the minimum notional, so it rests
+    /// A GTC limit buy at about 85 % of the current price (inside the usual 0.8 PERCENT_PRICE bound), worth about twice the minimum notional, so it rests
     /// without filling; nil when the symbol has no price in the simulator.
     private static func restingOrder(_ rule: SymbolRules, venue: BenchVenue) async throws -> [String: JSONValue]? {
         let ticker = try? await venue.call("get_ticker_price", ["symbol": .string(rule.symbol)])
         guard let text = ticker?.data?["price"]?.stringValue, let market = DecimalText.parse(text), market > 0 else {
             return nil
         }
-        let price = multiple(of: rule.tickSize, nearest: market * Decimal(string: "0.7")!, rounding: .down)
+        let price = multiple(of: rule.tickSize, nearest: market * Decimal(string: "0.85")!, rounding: .down)
         guard price > 0 else { return nil }
         let minimumNotional = rule.filter("NOTIONAL")?.minNotional?.value
             ?? rule.filter("MIN_NOTIONAL")?.minNotional?.value ?? 10
