@@ -26,13 +26,15 @@ default:
     break
 }
 
-let logger = StandardErrorLogger.make(environment: environment)
+let unredactedLogger = StandardErrorLogger.make(environment: environment)
 let configuration: Configuration
 do {
     configuration = try loadConfiguration(options: options, environment: environment)
 } catch {
     fail("binance-shell: \(error.message)", status: 2)
 }
+// Every log line passes through the redactor, which knows the configured key and secret.
+let logger = unredactedLogger.redacting(with: Redactor(configuration: configuration))
 
 if case .verifyAudit(let path) = options.mode {
     let verification = SafetyStartup.verifyAudit(path: path ?? configuration.home)
