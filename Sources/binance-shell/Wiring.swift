@@ -8,6 +8,16 @@ import Tools
 struct Wiring {
     var engine: ToolEngine
     var hooks: SessionHooks
+    /// Limits the venue publishes, known without a request (the paper exchange's); nil for network venues,
+    /// whose limits the client learns from exchangeInfo.
+    var exchangeLimits: [RateLimitRule]? = nil
+
+    /// Makes the client start from the venue's own limits instead of Binance's defaults, so that limits raised
+    /// with BINANCE_SIM_RATE_LIMITS apply from the first request, without fetching exchangeInfo at start.
+    func adoptExchangeLimits() async {
+        guard let exchangeLimits else { return }
+        await engine.services.client.adoptLimits(exchangeLimits)
+    }
 
     /// Builds the transport and engine: the in-process simulator with the built-in paper key for `sim`, the
     /// network with `credentials` otherwise.
@@ -31,7 +41,7 @@ struct Wiring {
                 logger: logger
             )
             let hooks = SessionHooks(resetPaper: { balances throws(ToolError) in try paper.reset(balances: balances) })
-            return Wiring(engine: engine, hooks: hooks)
+            return Wiring(engine: engine, hooks: hooks, exchangeLimits: paper.rateLimits.publishedRules)
         case .testnet, .live, .custom:
             guard let credentials else {
                 throw ToolError(
@@ -58,6 +68,8 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
     private let databasePath: String
     /// Failures to inject, from `BINANCE_SIM_FAULTS` (tests use it to make requests slow or fail).
     private let faults: SimulatorFaultPlan
+    /// Limits of the paper exchange, from `BINANCE_SIM_RATE_LIMITS`.
+    let rateLimits: SimulatorRateLimits
 
     init(home: String) throws(ToolError) {
         do {
@@ -75,7 +87,8 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
         } catch {
             throw ToolError(.configurationError, "Invalid \(SimulatorFaultPlan.environmentVariable): \(error)")
         }
-        exchange = try Self.open(SimulatorOptions(databasePath: databasePath, faults: faults))
+        rateLimits = try Self.rateLimits()
+        exchange = try Self.open(SimulatorOptions(databasePath: databasePath, rateLimits: rateLimits, faults: faults))
     }
 
     func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
@@ -92,9 +105,24 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
             try? FileManager.default.removeItem(atPath: databasePath + suffix)
         }
         exchange = try Self.open(
-            SimulatorOptions(databasePath: databasePath, startingBalances: startingBalances, faults: faults))
+            SimulatorOptions(
+                databasePath: databasePath,
+                startingBalances: startingBalances,
+                rateLimits: rateLimits,
+                faults: faults
+            )
+        )
         let listed = startingBalances.keys.sorted().map { "\($0)=\(DecimalText.format(startingBalances[$0]!))" }
         return "New paper account: " + listed.joined(separator: " ") + "."
+    }
+
+    /// Limits of `BINANCE_SIM_RATE_LIMITS`: Binance's by default, `unlimited` for benchmarks.
+    private static func rateLimits() throws(ToolError) -> SimulatorRateLimits {
+        do {
+            return try SimulatorRateLimits.fromEnvironment()
+        } catch {
+            throw ToolError(.configurationError, error.description)
+        }
     }
 
     private static func open(_ options: SimulatorOptions) throws(ToolError) -> SimulatedExchange {

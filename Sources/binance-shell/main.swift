@@ -60,6 +60,7 @@ do {
 } catch {
     fail("binance-shell: \(error.message)", status: 2)
 }
+await wiring.adoptExchangeLimits()
 
 let origin: Origin = options.mode == .mcp ? .mcp : (options.commands != nil || isatty(0) != 1 ? .script : .shell)
 // Orders an earlier run sent without recording their outcome are looked up first, so the start-up report
