@@ -5,6 +5,8 @@ import Shell
 import Tools
 
 let version = "0.1.0"
+// Every file the process creates (paper account, history, audit log, state) is readable by the user alone.
+umask(0o077)
 let environment = ProcessInfo.processInfo.environment
 
 let arguments = Array(CommandLine.arguments.dropFirst())
