@@ -99,19 +99,13 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
     /// Replaces the paper account with a new one holding `balances` (the defaults when empty).
     func reset(balances: [String: Decimal]) throws(ToolError) -> String {
         let startingBalances = balances.isEmpty ? SimulatedExchange.defaultStartingBalances : balances
-        lock.lock()
-        defer { lock.unlock() }
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            try? FileManager.default.removeItem(atPath: databasePath + suffix)
+        let current = lock.withLock { exchange }
+        do {
+            // Resetting in place keeps the open database, so requests in flight never see a deleted file.
+            try current.resetAccount(balances: startingBalances)
+        } catch {
+            throw ToolError(.internalError, "Cannot reset the paper account '\(databasePath)': \(error)")
         }
-        exchange = try Self.open(
-            SimulatorOptions(
-                databasePath: databasePath,
-                startingBalances: startingBalances,
-                rateLimits: rateLimits,
-                faults: faults
-            )
-        )
         let listed = startingBalances.keys.sorted().map { "\($0)=\(DecimalText.format(startingBalances[$0]!))" }
         return "New paper account: " + listed.joined(separator: " ") + "."
     }
