@@ -69,8 +69,8 @@ enum MatchingBench {
         }
     }
 
-    /// A GTC limit buy at about 85 % of the current price (inside the usual 0.8 PERCENT_PRICE bound), worth about twice the minimum notional, so it rests
-    /// without filling; nil when the symbol has no price in the simulator.
+    /// A GTC limit buy at about 85 % of the current price (inside the usual 0.8 PERCENT_PRICE bound), worth
+    /// about twice the minimum notional, so it rests without filling; nil when the simulator has no price.
     private static func restingOrder(_ rule: SymbolRules, venue: BenchVenue) async throws -> [String: JSONValue]? {
         let ticker = try? await venue.call("get_ticker_price", ["symbol": .string(rule.symbol)])
         guard let text = ticker?.data?["price"]?.stringValue, let market = DecimalText.parse(text), market > 0 else {
