@@ -62,9 +62,11 @@ struct Wiring {
 
 /// The paper venue: a simulated exchange reached in process, replaced by a fresh one on `reset-paper`.
 final class PaperVenue: HTTPTransport, @unchecked Sendable {
-    // The lock protects `exchange`, which `reset` replaces while requests may be in flight.
+    // The lock protects `exchange`, which the first request or reset opens while others may be in flight.
     private let lock = NSLock()
-    private var exchange: SimulatedExchange
+    /// Opened on first use: parsing the simulator's exchangeInfo snapshot costs about 0.3 s of CPU and
+    /// 90 MiB, which an MCP session that only lists tools never needs.
+    private var exchange: SimulatedExchange?
     private let databasePath: String
     /// Failures to inject, from `BINANCE_SIM_FAULTS` (tests use it to make requests slow or fail).
     private let faults: SimulatorFaultPlan
@@ -88,18 +90,32 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
             throw ToolError(.configurationError, "Invalid \(SimulatorFaultPlan.environmentVariable): \(error)")
         }
         rateLimits = try Self.rateLimits()
-        exchange = try Self.open(SimulatorOptions(databasePath: databasePath, rateLimits: rateLimits, faults: faults))
     }
 
     func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
-        let current = lock.withLock { exchange }
+        let current: SimulatedExchange
+        do {
+            current = try openedExchange()
+        } catch {
+            throw .notSent(error.message)
+        }
         return try await InProcessTransport(exchange: current).send(request)
+    }
+
+    /// Returns the paper exchange, opening it on the first call.
+    private func openedExchange() throws(ToolError) -> SimulatedExchange {
+        lock.lock()
+        defer { lock.unlock() }
+        if let exchange { return exchange }
+        let opened = try Self.open(SimulatorOptions(databasePath: databasePath, rateLimits: rateLimits, faults: faults))
+        exchange = opened
+        return opened
     }
 
     /// Replaces the paper account with a new one holding `balances` (the defaults when empty).
     func reset(balances: [String: Decimal]) throws(ToolError) -> String {
         let startingBalances = balances.isEmpty ? SimulatedExchange.defaultStartingBalances : balances
-        let current = lock.withLock { exchange }
+        let current = try openedExchange()
         do {
             // Resetting in place keeps the open database, so requests in flight never see a deleted file.
             try current.resetAccount(balances: startingBalances)
