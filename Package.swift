@@ -30,6 +30,12 @@ let package = Package(
             dependencies: ["Shell", "MCP", "Tools", "BinanceAPI", "Simulator"],
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "binance-shell-bench",
+            dependencies: ["Tools", "Simulator", "BinanceAPI", "Shell"],
+            path: "Benchmarks/binance-shell-bench",
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "TestSupport",
             dependencies: ["BinanceAPI", "Simulator", "Tools"],

@@ -25,7 +25,17 @@ func serveSimulator(host: String, port: Int, configuration: Configuration, logge
     } catch {
         return report("binance-shell: cannot create BINANCE_SHELL_HOME '\(configuration.home)'.")
     }
-    var options = SimulatorOptions(databasePath: configuration.home + "/simulator.sqlite", faults: faults)
+    let rateLimits: SimulatorRateLimits
+    do {
+        rateLimits = try SimulatorRateLimits.fromEnvironment()
+    } catch {
+        return report("binance-shell: \(error)")
+    }
+    var options = SimulatorOptions(
+        databasePath: configuration.home + "/simulator.sqlite",
+        rateLimits: rateLimits,
+        faults: faults
+    )
     if let key = configuration.apiKey, let secret = configuration.apiSecret {
         options.apiKey = key
         options.credential = .hmac(secret: Secret(secret))

@@ -8,6 +8,16 @@ import Tools
 struct Wiring {
     var engine: ToolEngine
     var hooks: SessionHooks
+    /// Limits the venue publishes, known without a request (the paper exchange's); nil for network venues,
+    /// whose limits the client learns from exchangeInfo.
+    var exchangeLimits: [RateLimitRule]? = nil
+
+    /// Makes the client start from the venue's own limits instead of Binance's defaults, so that limits raised
+    /// with BINANCE_SIM_RATE_LIMITS apply from the first request, without fetching exchangeInfo at start.
+    func adoptExchangeLimits() async {
+        guard let exchangeLimits else { return }
+        await engine.services.client.adoptLimits(exchangeLimits)
+    }
 
     /// Builds the transport and engine: the in-process simulator with the built-in paper key for `sim`, the
     /// network with `credentials` otherwise.
@@ -31,7 +41,7 @@ struct Wiring {
                 logger: logger
             )
             let hooks = SessionHooks(resetPaper: { balances throws(ToolError) in try paper.reset(balances: balances) })
-            return Wiring(engine: engine, hooks: hooks)
+            return Wiring(engine: engine, hooks: hooks, exchangeLimits: paper.rateLimits.publishedRules)
         case .testnet, .live, .custom:
             guard let credentials else {
                 throw ToolError(
@@ -52,12 +62,16 @@ struct Wiring {
 
 /// The paper venue: a simulated exchange reached in process, replaced by a fresh one on `reset-paper`.
 final class PaperVenue: HTTPTransport, @unchecked Sendable {
-    // The lock protects `exchange`, which `reset` replaces while requests may be in flight.
+    // The lock protects `exchange`, which the first request or reset opens while others may be in flight.
     private let lock = NSLock()
-    private var exchange: SimulatedExchange
+    /// Opened on first use: parsing the simulator's exchangeInfo snapshot costs about 0.3 s of CPU and
+    /// 90 MiB, which an MCP session that only lists tools never needs.
+    private var exchange: SimulatedExchange?
     private let databasePath: String
     /// Failures to inject, from `BINANCE_SIM_FAULTS` (tests use it to make requests slow or fail).
     private let faults: SimulatorFaultPlan
+    /// Limits of the paper exchange, from `BINANCE_SIM_RATE_LIMITS`.
+    let rateLimits: SimulatorRateLimits
 
     init(home: String) throws(ToolError) {
         do {
@@ -75,26 +89,50 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
         } catch {
             throw ToolError(.configurationError, "Invalid \(SimulatorFaultPlan.environmentVariable): \(error)")
         }
-        exchange = try Self.open(SimulatorOptions(databasePath: databasePath, faults: faults))
+        rateLimits = try Self.rateLimits()
     }
 
     func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
-        let current = lock.withLock { exchange }
+        let current: SimulatedExchange
+        do {
+            current = try openedExchange()
+        } catch {
+            throw .notSent(error.message)
+        }
         return try await InProcessTransport(exchange: current).send(request)
+    }
+
+    /// Returns the paper exchange, opening it on the first call.
+    private func openedExchange() throws(ToolError) -> SimulatedExchange {
+        lock.lock()
+        defer { lock.unlock() }
+        if let exchange { return exchange }
+        let opened = try Self.open(SimulatorOptions(databasePath: databasePath, rateLimits: rateLimits, faults: faults))
+        exchange = opened
+        return opened
     }
 
     /// Replaces the paper account with a new one holding `balances` (the defaults when empty).
     func reset(balances: [String: Decimal]) throws(ToolError) -> String {
         let startingBalances = balances.isEmpty ? SimulatedExchange.defaultStartingBalances : balances
-        lock.lock()
-        defer { lock.unlock() }
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            try? FileManager.default.removeItem(atPath: databasePath + suffix)
+        let current = try openedExchange()
+        do {
+            // Resetting in place keeps the open database, so requests in flight never see a deleted file.
+            try current.resetAccount(balances: startingBalances)
+        } catch {
+            throw ToolError(.internalError, "Cannot reset the paper account '\(databasePath)': \(error)")
         }
-        exchange = try Self.open(
-            SimulatorOptions(databasePath: databasePath, startingBalances: startingBalances, faults: faults))
         let listed = startingBalances.keys.sorted().map { "\($0)=\(DecimalText.format(startingBalances[$0]!))" }
         return "New paper account: " + listed.joined(separator: " ") + "."
+    }
+
+    /// Limits of `BINANCE_SIM_RATE_LIMITS`: Binance's by default, `unlimited` for benchmarks.
+    private static func rateLimits() throws(ToolError) -> SimulatorRateLimits {
+        do {
+            return try SimulatorRateLimits.fromEnvironment()
+        } catch {
+            throw ToolError(.configurationError, error.description)
+        }
     }
 
     private static func open(_ options: SimulatorOptions) throws(ToolError) -> SimulatedExchange {

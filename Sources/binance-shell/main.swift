@@ -5,6 +5,8 @@ import Shell
 import Tools
 
 let version = "0.1.0"
+// Every file the process creates (paper account, history, audit log, state) is readable by the user alone.
+umask(0o077)
 let environment = ProcessInfo.processInfo.environment
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -26,13 +28,15 @@ default:
     break
 }
 
-let logger = StandardErrorLogger.make(environment: environment)
+let unredactedLogger = StandardErrorLogger.make(environment: environment)
 let configuration: Configuration
 do {
     configuration = try loadConfiguration(options: options, environment: environment)
 } catch {
     fail("binance-shell: \(error.message)", status: 2)
 }
+// Every log line passes through the redactor, which knows the configured key and secret.
+let logger = unredactedLogger.redacting(with: Redactor(configuration: configuration))
 
 if case .verifyAudit(let path) = options.mode {
     let verification = SafetyStartup.verifyAudit(path: path ?? configuration.home)
@@ -58,6 +62,7 @@ do {
 } catch {
     fail("binance-shell: \(error.message)", status: 2)
 }
+await wiring.adoptExchangeLimits()
 
 let origin: Origin = options.mode == .mcp ? .mcp : (options.commands != nil || isatty(0) != 1 ? .script : .shell)
 // Orders an earlier run sent without recording their outcome are looked up first, so the start-up report

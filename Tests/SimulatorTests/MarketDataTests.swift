@@ -247,3 +247,19 @@ import TestSupport
         #expect(SimTestClient.error(unknown)?.code == -1121)
     }
 }
+
+@Suite struct ParameterBoundsTests {
+    @Test func farFutureTimesAreRejectedNotTrapped() async throws {
+        let client = try SimTestClient.make()
+        let huge = "9223372036854775807"
+        let klines = await client.get("/api/v3/klines", [("symbol", "BTCUSDT"), ("interval", "1m"), ("startTime", huge)])
+        #expect(klines.status == 400)
+        let income = await client.signed(.get, "/fapi/v1/income", [("startTime", huge), ("page", huge)])
+        #expect(income.status == 400)
+        let deposits = await client.signed(.get, "/sapi/v1/capital/deposit/hisrec", [("startTime", "253402300799999")])
+        #expect(deposits.status == 200)
+        let pages = await client.signed(.get, "/fapi/v1/income", [("page", huge)])
+        #expect(pages.status == 200)
+        #expect(String(decoding: pages.body, as: UTF8.self) == "[]")
+    }
+}

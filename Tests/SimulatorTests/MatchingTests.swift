@@ -241,22 +241,33 @@ import TestSupport
         let start = client.clock.now
         let current = engine.market.price(rules, at: start)
         let tick = rules.tickSize
-        // 7,500 buys from 12 % below the price up to just below it, 2,500 sells above it.
+        // 7,500 buys from 12 % below the price up to just below it, 2,500 sells above it. They are written
+        // straight into the ledger (placement is tested elsewhere), with their balances locked.
         var placed = [(id: Int64, isBuy: Bool, price: Decimal)]()
-        for index in 0..<10_000 {
-            // Placing orders is synchronous; yield now and then so other tests keep their threads.
-            if index % 200 == 0 { await Task.yield() }
-            let isBuy = index < 7_500
-            let offset = isBuy ? Decimal(index + 1) * current * Decimal(string: "0.000016")! : Decimal(index - 7_499) * current * Decimal(string: "0.00004")!
-            let price = simFloor(isBuy ? current - offset : current + offset + tick, tick)
-            let parameters = ReceivedParameters([
-                "symbol": "DEEPUSDT", "side": isBuy ? "BUY" : "SELL", "type": "LIMIT", "timeInForce": "GTC",
-                "quantity": "1", "price": DecimalText.format(price), "newOrderRespType": "ACK",
-            ])
-            var context = RequestContext(time: start, headers: [:])
-            let body = try engine.lock.withLock { try engine.placeOrder(parameters, context: &context, test: false) }
-            let answer = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
-            placed.append((Int64(try #require(answer["orderId"] as? Int)), isBuy, price))
+        try engine.lock.withLock {
+            try engine.ledger.transaction {
+                var lockedQuote = Decimal()
+                for index in 0..<10_000 {
+                    let isBuy = index < 7_500
+                    let offset = isBuy
+                        ? Decimal(index + 1) * current * Decimal(string: "0.000016")!
+                        : Decimal(index - 7_499) * current * Decimal(string: "0.00004")!
+                    let price = simFloor(isBuy ? current - offset : current + offset + tick, tick)
+                    let order = PaperOrder(
+                        orderId: try engine.ledger.allocateOrderId(), symbol: "DEEPUSDT", clientOrderId: "deep-\(index)",
+                        side: isBuy ? "BUY" : "SELL", type: "LIMIT", timeInForce: "GTC", price: price, origQty: 1,
+                        executedQty: 0, cummulativeQuoteQty: 0, origQuoteOrderQty: 0, stopPrice: 0, status: "NEW",
+                        time: start, updateTime: start, workingTime: start, isWorking: true,
+                        lockedAmount: isBuy ? price : 1, lockedAsset: isBuy ? "USDT" : "DEEP"
+                    )
+                    try engine.ledger.save(order)
+                    if isBuy { lockedQuote += price }
+                    placed.append((order.orderId, isBuy, price))
+                }
+                try engine.ledger.adjust("USDT", free: -lockedQuote, locked: lockedQuote)
+                try engine.ledger.adjust("DEEP", free: -2_500, locked: 2_500)
+            }
+            engine.matchedUntil["DEEPUSDT"] = start
         }
         #expect(client.exchange.openOrderCount == 10_000)
 
@@ -282,5 +293,28 @@ import TestSupport
         #expect(engine.ledger.trades.count == expectedFilled)
         #expect(client.exchange.balance(of: "USDT").locked == lockedQuote)
         #expect(client.exchange.balance(of: "DEEP").locked == lockedBase)
+    }
+
+    @Test func newOrderIgnoresEarlierPrices() async throws {
+        let client = try SimTestClient.make()
+        let engine = client.exchange.engine
+        let rules = try #require(engine.catalog.rules("ETHUSDT"))
+        let first = SimTestClient.json(await client.order([("symbol", "ETHUSDT"), ("side", "BUY"), ("type", "LIMIT"), ("timeInForce", "GTC"),
+                                                          ("quantity", "0.01"), ("price", "1000")])) as? [String: Any]
+        let firstId = try #require(first?["orderId"] as? Int)
+        _ = await client.signed(.delete, "/api/v3/order", [("symbol", "ETHUSDT"), ("orderId", String(firstId))])
+        let start = client.clock.now
+        client.clock.advance(milliseconds: 6 * 3_600_000)
+        let now = client.clock.now
+        let low = engine.market.range(rules, from: start, to: now, samples: 2000).low
+        let current = engine.market.price(rules, at: now)
+        let price = simFloor((low + current) / 2, rules.tickSize)
+        try #require(price > low && price < current - rules.tickSize, "the replayed path must have dipped below the current price")
+        let order = SimTestClient.json(await client.order([("symbol", "ETHUSDT"), ("side", "BUY"), ("type", "LIMIT"), ("timeInForce", "GTC"),
+                                                          ("quantity", "0.01"), ("price", DecimalText.format(price))])) as? [String: Any]
+        let orderId = try #require(order?["orderId"] as? Int)
+        client.clock.advance(milliseconds: 1)
+        let queried = SimTestClient.json(await client.signed(.get, "/api/v3/order", [("symbol", "ETHUSDT"), ("orderId", String(orderId))])) as? [String: Any]
+        #expect(queried?["status"] as? String == "NEW")
     }
 }

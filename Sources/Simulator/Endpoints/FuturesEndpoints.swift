@@ -215,9 +215,9 @@ extension ExchangeEngine {
                      "OPTIONS_PREMIUM_FEE", "OPTIONS_SETTLE_PROFIT", "INTERNAL_TRANSFER", "AUTO_EXCHANGE",
                      "DELIVERED_SETTELMENT", "COIN_SWAP_DEPOSIT", "COIN_SWAP_WITHDRAW", "POSITION_LIMIT_INCREASE_FEE"]
         if let type, !known.contains(type) { throw APIFailure.invalidParameter("incomeType") }
-        let start = try parameters.integer("startTime")
-        let end = try parameters.integer("endTime")
-        let page = Int(try parameters.integer("page") ?? 1)
+        let start = try parameters.time("startTime")
+        let end = try parameters.time("endTime")
+        let page = Int(min(max(try parameters.integer("page") ?? 1, 1), 1_000_000))
         let limit = try parameters.limit(default: 100, maximum: 1000)
         // Without a start time Binance returns the last 7 days.
         let from = start ?? ((end ?? time) - 7 * 86_400_000)
@@ -247,8 +247,8 @@ extension ExchangeEngine {
         if let type = try parameters.optional("autoCloseType"), type != "LIQUIDATION", type != "ADL" {
             throw APIFailure.invalidParameter("autoCloseType")
         }
-        _ = try parameters.integer("startTime")
-        _ = try parameters.integer("endTime")
+        _ = try parameters.time("startTime")
+        _ = try parameters.time("endTime")
         _ = try parameters.limit(default: 50, maximum: 100)
         return Array("[]".utf8)
     }

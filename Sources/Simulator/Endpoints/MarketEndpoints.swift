@@ -258,8 +258,8 @@ extension ExchangeEngine {
             throw APIFailure.invalidParameter("timeZone")
         }
         let limit = try parameters.limit(default: 500, maximum: 1000)
-        let start = try parameters.integer("startTime")
-        let end = try parameters.integer("endTime")
+        let start = try parameters.time("startTime")
+        let end = try parameters.time("endTime")
         if let start, let end, start > end { throw APIFailure(code: -1023, "Start time is greater than end time.") }
 
         var opens = [Int64]()

@@ -58,7 +58,8 @@ extension ExchangeEngine {
             try? ledger.load()
             throw APIFailure(status: 500, code: -1000, "The paper account could not be updated.")
         }
-        if order.isOpen, matchedUntil[order.symbol] == nil { matchedUntil[order.symbol] = time }
+        // Matching already ran up to `time`, so a new resting order only meets prices from now on.
+        if order.isOpen { matchedUntil[order.symbol] = time }
         return newOrderJSON(order, fills: fills, responseType: request.responseType, transactTime: time,
                             preventionMode: request.selfTradePreventionMode).bytes
     }
@@ -207,7 +208,9 @@ extension ExchangeEngine {
             commissionAsset = rules.baseAsset
             if order.lockedAsset == rules.quoteAsset, order.lockedAmount > 0 {
                 let isLast = order.executedQty + quantity >= order.origQty
-                let release = isLast ? order.lockedAmount : min(order.lockedAmount, order.price * quantity)
+                // Limit prices fix the lock per unit; market stops locked their stop value, released pro rata.
+                let perUnit = order.price > 0 ? order.price * quantity : order.lockedAmount * quantity / order.remaining
+                let release = isLast ? order.lockedAmount : min(order.lockedAmount, perUnit)
                 try ledger.adjust(rules.quoteAsset, free: release - quote, locked: -release)
                 order.lockedAmount -= release
             } else {
@@ -315,6 +318,7 @@ extension ExchangeEngine {
     }
 
     /// Fills a resting limit order in full at its price when the market traded through it.
+    // NOTE: resting orders never fill partly, and fills do not deplete the synthetic book.
     private func fillIfCrossed(_ order: inout PaperOrder, rules: SymbolRules, low: Decimal, high: Decimal, at time: Int64) throws {
         let crossed = order.isBuy ? low < order.price : high > order.price
         guard crossed, order.remaining > 0 else { return }
@@ -446,8 +450,8 @@ extension ExchangeEngine {
         let symbol = try parameters.symbol()
         _ = try rules(symbol)
         let fromId = try parameters.integer("orderId")
-        let start = try parameters.integer("startTime")
-        let end = try parameters.integer("endTime")
+        let start = try parameters.time("startTime")
+        let end = try parameters.time("endTime")
         let limit = try parameters.limit(default: 500, maximum: 1000)
         if let start, let end {
             if start > end { throw APIFailure(code: -1023, "Start time is greater than end time.") }
@@ -473,8 +477,8 @@ extension ExchangeEngine {
         _ = try rules(symbol)
         let orderId = try parameters.integer("orderId")
         let fromId = try parameters.integer("fromId")
-        let start = try parameters.integer("startTime")
-        let end = try parameters.integer("endTime")
+        let start = try parameters.time("startTime")
+        let end = try parameters.time("endTime")
         let limit = try parameters.limit(default: 500, maximum: 1000)
         if fromId != nil, start != nil || end != nil {
             throw APIFailure(code: -1128, "Combination of optional parameters invalid.")
@@ -590,6 +594,7 @@ extension ExchangeEngine {
             ("origQty", .decimal(order.origQty)), ("executedQty", .decimal(order.executedQty)),
             ("cummulativeQuoteQty", .decimal(order.cummulativeQuoteQty)), ("status", .string(order.status)),
             ("timeInForce", .string(order.timeInForce)), ("type", .string(order.type)), ("side", .string(order.side)),
+            // NOTE: icebergQty is checked against the filters but not stored, so it always reads 0 here.
             ("stopPrice", .decimal(order.stopPrice)), ("icebergQty", .decimal(0)), ("time", .int(order.time)),
             ("updateTime", .int(order.updateTime)), ("isWorking", .bool(order.isWorking)),
             ("workingTime", .int(order.workingTime)), ("origQuoteOrderQty", .decimal(order.origQuoteOrderQty)),

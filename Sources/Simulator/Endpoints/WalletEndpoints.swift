@@ -103,8 +103,8 @@ extension ExchangeEngine {
     }
 
     private func timeWindow(_ parameters: ReceivedParameters, at time: Int64, maximumDays: Int64) throws(APIFailure) -> (start: Int64, end: Int64) {
-        let start = try parameters.integer("startTime")
-        let end = try parameters.integer("endTime")
+        let start = try parameters.time("startTime")
+        let end = try parameters.time("endTime")
         let span = maximumDays * 86_400_000
         let resolvedEnd = end ?? (start.map { $0 + span } ?? time)
         let resolvedStart = start ?? (resolvedEnd - span)
@@ -120,8 +120,8 @@ extension ExchangeEngine {
         guard ["SPOT", "MARGIN", "FUTURES"].contains(type) else { throw APIFailure.invalidParameter("type") }
         let limit = Int(try parameters.integer("limit") ?? 7)
         guard (7...30).contains(limit) else { throw APIFailure.invalidParameter("limit") }
-        let start = try parameters.integer("startTime")
-        let end = try parameters.integer("endTime")
+        let start = try parameters.time("startTime")
+        let end = try parameters.time("endTime")
         recordDailySnapshot(at: time)
         let snapshots = ledger.snapshots.filter { snapshot in
             if let start, snapshot.time < start { return false }

@@ -1,3 +1,4 @@
+import BinanceAPI
 import Foundation
 
 /// The limits the simulator enforces, with Binance's current values as the default.
@@ -216,5 +217,46 @@ struct RateLimiter: Sendable {
                 + "Please use WebSocket Streams for live updates to avoid bans.",
             headers: ["retry-after": String(max(1, (bannedUntil - time + 999) / 1000))]
         )
+    }
+}
+
+extension SimulatorRateLimits {
+    /// The limits as the simulator publishes them in exchangeInfo's `rateLimits`, for a client to adopt
+    /// without fetching exchangeInfo first.
+    package var publishedRules: [RateLimitRule] {
+        [
+            RateLimitRule(rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: requestWeightPerMinute),
+            RateLimitRule(rateLimitType: "ORDERS", interval: "SECOND", intervalNum: 10, limit: ordersPerTenSeconds),
+            RateLimitRule(rateLimitType: "ORDERS", interval: "DAY", intervalNum: 1, limit: ordersPerDay),
+            RateLimitRule(rateLimitType: "RAW_REQUESTS", interval: "MINUTE", intervalNum: 5, limit: rawRequestsPerFiveMinutes),
+        ]
+    }
+
+    /// Name of the environment variable that picks the limits of the paper venue and of `--serve-sim`.
+    package static let environmentVariable = "BINANCE_SIM_RATE_LIMITS"
+
+    /// Reads `BINANCE_SIM_RATE_LIMITS`: `binance` (or unset) for Binance's limits, `unlimited` for benchmarks.
+    /// - Throws: `SimulatorRateLimitsError.invalid` for any other value.
+    package static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(SimulatorRateLimitsError) -> SimulatorRateLimits {
+        let text = environment[environmentVariable]?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        switch text {
+        case "", "binance": return .binance
+        case "unlimited": return .unlimited
+        default: throw .invalid(text)
+        }
+    }
+}
+
+/// A value of `BINANCE_SIM_RATE_LIMITS` that names no set of limits.
+package enum SimulatorRateLimitsError: Error, CustomStringConvertible, Equatable {
+    case invalid(String)
+
+    package var description: String {
+        switch self {
+        case .invalid(let text):
+            "Invalid BINANCE_SIM_RATE_LIMITS '\(text)': expected binance or unlimited."
+        }
     }
 }

@@ -127,6 +127,18 @@ struct ReceivedParameters: Sendable {
         return value
     }
 
+    /// Latest time accepted in `startTime` and `endTime`: 9999-12-31T23:59:59.999Z in milliseconds, so
+    /// arithmetic on times cannot overflow.
+    static let latestTime: Int64 = 253_402_300_799_999
+
+    /// A time parameter in milliseconds (microseconds are converted), at most `latestTime`.
+    func time(_ name: String) throws(APIFailure) -> Int64? {
+        guard var value = try integer(name) else { return nil }
+        if value > Self.latestTime { value /= 1000 }
+        guard value <= Self.latestTime else { throw APIFailure.invalidParameter(name) }
+        return value
+    }
+
     /// A `limit` parameter: default when absent, values above `maximum` are capped as Binance does.
     func limit(default defaultValue: Int, maximum: Int) throws(APIFailure) -> Int {
         guard let value = try integer("limit") else { return defaultValue }

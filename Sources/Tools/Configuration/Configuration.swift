@@ -50,6 +50,9 @@ package struct Configuration: Sendable {
         ("MCP_INPUT_VALIDATION", "true", "validate tool arguments before any request"),
         ("MCP_LOG_SECURITY", "true", "also write each audit event to stderr as SECURITY_EVENT"),
         ("BINANCE_SHELL_HOME", "$XDG_STATE_HOME/binance-shell", "history, audit log and paper account"),
+        ("BINANCE_SHELL_LOG_LEVEL", "warning", "stderr log level: trace, debug, info, notice, warning, error, critical"),
+        ("BINANCE_SIM_FAULTS", "", "faults the simulated exchange injects, for tests and demos (environment only)"),
+        ("BINANCE_SIM_RATE_LIMITS", "binance", "rate limits of the simulated exchange: binance, or unlimited for benchmarks"),
     ]
 
     /// Reads the configuration from `environment`, falling back to `KEY=value` lines of `envFileText`.
