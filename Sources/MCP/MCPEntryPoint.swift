@@ -28,7 +28,11 @@ package enum MCPEntryPoint {
         signal(SIGPIPE, SIG_IGN)
 
         let reader = LineReader()
-        let sink = FileDescriptorSink(fileDescriptor: STDOUT_FILENO, logger: logger)
+        let sink = FileDescriptorSink(
+            fileDescriptor: STDOUT_FILENO,
+            logger: logger,
+            redactor: engine.services.redactor
+        )
         let server = MCPServer(engine: engine, output: sink, logger: logger, options: MCPServerOptions(version: version))
 
         signal(SIGTERM, SIG_IGN)

@@ -33,7 +33,9 @@ let configuration: Configuration
 do {
     configuration = try loadConfiguration(options: options, environment: environment)
 } catch {
-    fail("binance-shell: \(error.message)", status: 2)
+    // A message quotes the invalid value, which may be a secret put in the wrong variable.
+    let secrets = ["BINANCE_API_KEY", "BINANCE_API_SECRET"].compactMap { environment[$0] }.filter { !$0.isEmpty }
+    fail("binance-shell: \(Redactor(secrets: secrets).redact(error.message))", status: 2)
 }
 // Every log line passes through the redactor, which knows the configured key and secret.
 let logger = unredactedLogger.redacting(with: Redactor(configuration: configuration))

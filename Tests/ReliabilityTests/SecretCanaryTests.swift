@@ -174,17 +174,9 @@ struct SecretCanaryTests {
             ("setting", setting.stdout + setting.stderr),
         ]
         #expect(!shell.output.stderr.isEmpty)
-        withKnownIssue(
-            """
-            The shell's unknown-command and quoting errors, the MCP server's unknown-method error and the \
-            configuration errors quote the input without passing it through the redactor.
-            """,
-            isIntermittent: true
-        ) {
-            for (name, text) in outputs {
-                let found = forms.filter { text.contains($0) }
-                #expect(found.isEmpty, "\(name) output holds \(found.count) forms of a canary")
-            }
+        for (name, text) in outputs {
+            let found = forms.filter { text.contains($0) }
+            #expect(found.isEmpty, "\(name) output holds \(found.count) forms of a canary")
         }
     }
 }

@@ -23,14 +23,17 @@ package final class FileDescriptorSink: MessageSink {
     private let fileDescriptor: Int32
     private let queue = DispatchQueue(label: "mcp-stdout")
     private let logger: Logger
+    /// Applied to every message, so text echoed from a request (an unknown method name) cannot carry a secret out.
+    private let redactor: Redactor
 
-    package init(fileDescriptor: Int32, logger: Logger) {
+    package init(fileDescriptor: Int32, logger: Logger, redactor: Redactor = Redactor()) {
         self.fileDescriptor = fileDescriptor
         self.logger = logger
+        self.redactor = redactor
     }
 
     package func send(_ message: JSONValue) {
-        let bytes = Array((message.serialized() + "\n").utf8)
+        let bytes = Array((redactor.redact(message).serialized() + "\n").utf8)
         queue.async { [fileDescriptor, logger] in
             var offset = 0
             while offset < bytes.count {

@@ -272,6 +272,7 @@ package final class ShellSession {
 
     /// Reports a failure that did not come from a tool result: in JSON mode it is also a result line.
     private func reportFailure(_ message: String, line: Int, type: ToolErrorType = .validationError) {
+        let message = engine.services.redactor.redact(message)
         if renderOptions.format == .json {
             output.writeOutput(ToolResult.failure(ToolError(type, message)).structured.serialized() + "\n")
         }
@@ -280,6 +281,8 @@ package final class ShellSession {
 
     /// Writes an error to stderr: `line N: message` in scripts, `error: message` at the terminal.
     package func reportError(_ message: String, line: Int) {
+        // Parser errors quote what was typed, which may be a secret pasted at the wrong place.
+        let message = engine.services.redactor.redact(message)
         if origin == .shell {
             output.writeError(renderOptions.style.red("error:") + " " + message + "\n")
         } else {
