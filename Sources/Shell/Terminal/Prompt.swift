@@ -15,9 +15,26 @@ package enum Prompt {
         let name = venue == .live ? "LIVE" : venue.rawValue
         guard style.isEnabled else { return name }
         let coloured = isRealMoney ? style.warning(name) : (venue == .sim ? style.cyan(name) : style.yellow(name))
-        // libedit leaves bytes between \u{1} and \u{2} out of the prompt's width.
-        return coloured.replacingOccurrences(of: "\u{1B}[", with: "\u{1}\u{1B}[")
-            .replacingOccurrences(of: "m", with: "m\u{2}")
+        return markingEscapeSequences(coloured)
+    }
+
+    /// Wraps each colour sequence (`ESC [ … m`) in `\u{1}` and `\u{2}`, which libedit leaves out of the
+    /// prompt's width, so the cursor lands after the visible text.
+    static func markingEscapeSequences(_ text: String) -> String {
+        var output = ""
+        var insideSequence = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\u{1B}" {
+                output.unicodeScalars.append("\u{1}")
+                insideSequence = true
+            }
+            output.unicodeScalars.append(scalar)
+            if insideSequence, scalar == "m" {
+                output.unicodeScalars.append("\u{2}")
+                insideSequence = false
+            }
+        }
+        return output
     }
 
     /// Lines printed when the interactive shell starts.

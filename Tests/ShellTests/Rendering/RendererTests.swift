@@ -116,6 +116,8 @@ struct TextStyleTests {
         #expect(Prompt.text(venue: .live, baseURL: nil, symbol: "BTCUSDT", style: .plain) == "LIVE BTCUSDT> ")
         let coloured = Prompt.text(venue: .live, baseURL: nil, symbol: nil, style: TextStyle(isEnabled: true))
         #expect(coloured == "\u{1}\u{1B}[1;97;41m\u{2}LIVE\u{1}\u{1B}[0m\u{2}> ")
+        let sim = Prompt.text(venue: .sim, baseURL: nil, symbol: nil, style: TextStyle(isEnabled: true))
+        #expect(sim == "\u{1}\u{1B}[36m\u{2}sim\u{1}\u{1B}[0m\u{2}> ")
     }
 }
 
