@@ -56,10 +56,20 @@ func serveSimulator(host: String, port: Int, configuration: Configuration, logge
     FileHandle.standardOutput.write(Data((server.url + "\n").utf8))
     logger.info("Simulator serving", ["http.url": server.url])
 
-    // SIGINT and SIGTERM keep their default action (end the process); the end of stdin stops the server.
+    // SIGINT and SIGTERM keep their default action (end the process). When stdin is a pipe or socket, as for a
+    // parent process that drives the server, its end stops the server. A terminal or /dev/null (a job started
+    // with `&`) is not watched, so the server runs until a signal.
     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
         let thread = Thread {
-            while FileHandle.standardInput.availableData.count > 0 {}
+            guard stdinIsPipeOrSocket() else {
+                while true { sleep(3600) }
+            }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = read(STDIN_FILENO, &buffer, buffer.count)
+                if count > 0 || (count < 0 && errno == EINTR) { continue }
+                break
+            }
             continuation.resume()
         }
         thread.name = "simulator-stdin"
@@ -67,6 +77,14 @@ func serveSimulator(host: String, port: Int, configuration: Configuration, logge
     }
     server.stop()
     return 0
+}
+
+/// Returns true when stdin is a pipe or a socket, whose end means the parent process is gone.
+private func stdinIsPipeOrSocket() -> Bool {
+    var status = stat()
+    guard fstat(STDIN_FILENO, &status) == 0 else { return false }
+    let kind = status.st_mode & S_IFMT
+    return kind == S_IFIFO || kind == S_IFSOCK
 }
 
 private func report(_ message: String) -> Int32 {

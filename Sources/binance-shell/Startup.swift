@@ -14,15 +14,20 @@ func fail(_ message: String, status: Int32) -> Never {
 /// - Throws: `ToolError` of type `configuration_error`.
 func loadConfiguration(options: LaunchOptions, environment: [String: String]) throws(ToolError) -> Configuration {
     var envFileText: String?
+    var envFilePath: String?
     if let path = options.envFile {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw ToolError(.configurationError, "Cannot read the env file '\(path)': check the path given to --env-file.")
         }
         envFileText = text
+        envFilePath = path
     } else if let text = try? String(contentsOfFile: ".env", encoding: .utf8) {
         envFileText = text
+        envFilePath = ".env"
     }
     var configuration = try Configuration.load(environment: environment, envFileText: envFileText)
+    // The path lets the credential check warn when the file is readable by other users.
+    configuration.envFilePath = envFilePath
     configuration.venueOverride = options.venue
     return configuration
 }

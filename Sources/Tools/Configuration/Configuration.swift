@@ -47,7 +47,7 @@ package struct Configuration: Sendable {
         ("BINANCE_RECV_WINDOW", "5000", "recvWindow of signed requests in milliseconds, at most 60000"),
         ("MCP_RATE_LIMIT_ENABLED", "true", "limit tool invocations per minute"),
         ("MCP_MAX_REQUESTS_PER_MINUTE", "60", "tool invocations allowed per minute"),
-        ("MCP_INPUT_VALIDATION", "true", "validate tool arguments before any request"),
+        ("MCP_INPUT_VALIDATION", "true", "accepted for compatibility with the Python server; validation always runs"),
         ("MCP_LOG_SECURITY", "true", "also write each audit event to stderr as SECURITY_EVENT"),
         ("BINANCE_SHELL_HOME", "$XDG_STATE_HOME/binance-shell", "history, audit log and paper account"),
         ("BINANCE_SHELL_LOG_LEVEL", "warning", "stderr log level: trace, debug, info, notice, warning, error, critical"),

@@ -58,12 +58,14 @@ extension ToolEngine {
         case .sim:
             spot = "sim://spot"
             futures = "sim://futures"
+        // BINANCE_BASE_URL wins over a venue forced with --venue, so requests never leave for Binance's
+        // hosts when the user named another server; the venue's safety rules still apply.
         case .testnet:
-            spot = BinanceHosts.spotTestnet
-            futures = BinanceHosts.futuresTestnet
+            spot = configuration.baseURL ?? BinanceHosts.spotTestnet
+            futures = configuration.baseURL ?? BinanceHosts.futuresTestnet
         case .live:
-            spot = BinanceHosts.spotProduction
-            futures = BinanceHosts.futuresProduction
+            spot = configuration.baseURL ?? BinanceHosts.spotProduction
+            futures = configuration.baseURL ?? BinanceHosts.futuresProduction
         case .custom:
             spot = configuration.baseURL ?? ""
             futures = configuration.baseURL ?? ""
