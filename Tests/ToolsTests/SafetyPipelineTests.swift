@@ -223,4 +223,12 @@ private func auditRecords(_ home: String) throws -> [JSONValue] {
         #expect(damaged.status == 1)
         #expect(damaged.report.hasSuffix("audit.jsonl:1: record 1 was edited: its hash does not match its contents"))
     }
+
+    @Test func verifyAuditMissingPathIsUsageError() {
+        let missing = SafetyFixtures.temporaryDirectory() + "/absent"
+        let result = SafetyStartup.verifyAudit(path: missing)
+
+        #expect(result.status == 2)
+        #expect(result.report == "Audit log not found at '\(missing)': give the BINANCE_SHELL_HOME directory or its audit.jsonl file.")
+    }
 }

@@ -73,6 +73,12 @@ package enum SafetyStartup {
     /// - Parameter path: the audit file or the directory of audit files (`BINANCE_SHELL_HOME`).
     /// - Returns: the report to print on stdout and the exit status: 0 when the chain is intact, 1 otherwise.
     package static func verifyAudit(path: String) -> (report: String, status: Int32) {
+        guard FileManager.default.fileExists(atPath: path) else {
+            return (
+                "Audit log not found at '\(path)': give the BINANCE_SHELL_HOME directory or its audit.jsonl file.",
+                2
+            )
+        }
         let verification = AuditLog.verify(path: path)
         return (verification.summary, verification.isValid ? 0 : 1)
     }
