@@ -8,6 +8,9 @@ import Glibc
 import Darwin
 #endif
 
+/// Set by the SIGTERM handler; read by the watcher thread of `MCPEntryPoint.run`.
+nonisolated(unsafe) private var sigtermReceived: sig_atomic_t = 0
+
 /// Runs the MCP stdio server until stdin closes.
 package enum MCPEntryPoint {
     /// Version reported in `serverInfo` when the caller gives none.
@@ -35,17 +38,25 @@ package enum MCPEntryPoint {
         )
         let server = MCPServer(engine: engine, output: sink, logger: logger, options: MCPServerOptions(version: version))
 
-        signal(SIGTERM, SIG_IGN)
-        let termination = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
-        termination.setEventHandler {
+        // A sigaction handler only sets a flag, which a watcher thread polls. When the graceful stop has not ended
+        // the process 1.5 s after SIGTERM, the watcher exits with status 0, so SIGTERM always ends it within 2 s.
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in sigtermReceived = 1 }
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGTERM, &action, nil)
+        let watcher = Thread {
+            while sigtermReceived == 0 { usleep(50_000) }
             logger.info("SIGTERM received; stopping the MCP server")
             Task {
                 await server.beginTermination()
                 reader.stop()
             }
+            usleep(1_500_000)
+            fflush(nil)
+            _exit(0)
         }
-        termination.resume()
-        defer { termination.cancel() }
+        watcher.name = "mcp-sigterm"
+        watcher.start()
 
         logger.info("MCP server listening on stdio", ["mcp.venue": engine.services.venue.rawValue])
         reader.start(fileDescriptor: STDIN_FILENO)
