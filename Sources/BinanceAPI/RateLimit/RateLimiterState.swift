@@ -215,13 +215,14 @@ package struct ServerUsage: Sendable, Equatable {
     /// Reads `X-MBX-USED-WEIGHT-<n><unit>` and `X-MBX-ORDER-COUNT-<n><unit>` (unit S, M, H or D), ignoring case.
     /// The legacy `X-MBX-USED-WEIGHT` without an interval is skipped.
     package init(headers: [String: String]) {
+        // The name is checked before the value is trimmed and read: Foundation's trimming is slow, and most
+        // headers of a reply are not limit headers.
         for (name, value) in headers {
             let lower = name.lowercased()
-            guard let count = Int(value.trimmingCharacters(in: .whitespaces)) else { continue }
             if let interval = Self.interval(lower, prefix: "x-mbx-used-weight-") {
-                usedWeight[interval] = count
+                if let count = Int(value.trimmingCharacters(in: .whitespaces)) { usedWeight[interval] = count }
             } else if let interval = Self.interval(lower, prefix: "x-mbx-order-count-") {
-                orderCount[interval] = count
+                if let count = Int(value.trimmingCharacters(in: .whitespaces)) { orderCount[interval] = count }
             }
         }
     }
