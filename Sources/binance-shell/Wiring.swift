@@ -116,6 +116,14 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
     func reset(balances: [String: Decimal]) throws(ToolError) -> String {
         let startingBalances = balances.isEmpty ? SimulatedExchange.defaultStartingBalances : balances
         let current = try openedExchange()
+        if let unknown = current.unknownAssets(startingBalances.keys).first {
+            throw ToolError(
+                .validationError,
+                "Invalid asset '\(unknown)': the paper exchange lists no symbol trading \(unknown); expected an asset "
+                    + "such as USDT, BTC, ETH or BNB.",
+                hint: "The base and quote assets of the symbols get_available_assets lists are valid."
+            )
+        }
         do {
             // Resetting in place keeps the open database, so requests in flight never see a deleted file.
             try current.resetAccount(balances: startingBalances)
