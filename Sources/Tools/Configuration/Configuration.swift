@@ -56,6 +56,7 @@ package struct Configuration: Sendable {
         ("BINANCE_SHELL_LOG_LEVEL", "warning", "stderr log level: trace, debug, info, notice, warning, error, critical"),
         ("BINANCE_SIM_FAULTS", "", "faults the simulated exchange injects, for tests and demos (environment only)"),
         ("BINANCE_SIM_RATE_LIMITS", "binance", "rate limits of the simulated exchange: binance, or unlimited for benchmarks"),
+        ("BINANCE_SIM_CLOCK", "", "fixed time of the simulated exchange in milliseconds, for repeatable tests (environment only)"),
     ]
 
     /// Reads the configuration from `environment`, falling back to `KEY=value` lines of `envFileText`.
