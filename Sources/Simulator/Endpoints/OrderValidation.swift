@@ -116,7 +116,7 @@ extension ExchangeEngine {
         let defaultResponse = type == "MARKET" || type == "LIMIT" ? "FULL" : "ACK"
         let responseType = try parameters.optional("newOrderRespType") ?? defaultResponse
         guard ["ACK", "RESULT", "FULL"].contains(responseType) else { throw APIFailure.invalidParameter("newOrderRespType") }
-        let preventionMode = try parameters.optional("selfTradePreventionMode") ?? "NONE"
+        let preventionMode = try parameters.optional("selfTradePreventionMode") ?? rules.defaultSelfTradePreventionMode
         guard Self.selfTradePreventionModes.contains(preventionMode),
               rules.allowedSelfTradePreventionModes?.contains(preventionMode) ?? true
         else {
