@@ -15,18 +15,24 @@ package struct ScriptOrderConfirmer: OrderConfirmer {
     }
 }
 
-/// Confirms orders at the terminal: shows the preview, then prompts `Place this order? [y/N]` (default no).
+/// Confirms orders at the terminal: shows the summary and the whole preview, then prompts
+/// `Place this order? [y/N]` (default no).
 package struct InteractiveOrderConfirmer: OrderConfirmer {
     package var reader: any LineReader
     package var output: any OutputSink
+    package var style: TextStyle
 
-    package init(reader: any LineReader, output: any OutputSink) {
+    package init(reader: any LineReader, output: any OutputSink, style: TextStyle = .plain) {
         self.reader = reader
         self.output = output
+        self.style = style
     }
 
     package func confirm(_ request: ConfirmationRequest) async -> ConfirmationDecision {
         output.writeOutput(request.summary + "\n")
+        if let preview = PreviewView.render(request.preview, style: style) {
+            output.writeOutput(style.bold("Preview") + "\n" + preview + "\n")
+        }
         switch await reader.readLine(prompt: "Place this order? [y/N] ") {
         case .line(let answer):
             let word = answer.trimmingCharacters(in: .whitespaces).lowercased()

@@ -86,12 +86,13 @@ package enum ShellEntryPoint {
         var options = RenderOptions()
         options.format = launch.format
         options.style = style
+        options.terminalWidth = { TerminalSize.columns() }
         let interrupts = InterruptSignal()
         let session = ShellSession(
             engine: engine,
             origin: .shell,
             output: output,
-            confirmer: InteractiveOrderConfirmer(reader: reader, output: output),
+            confirmer: InteractiveOrderConfirmer(reader: reader, output: output, style: style),
             hooks: launch.hooks,
             interrupts: interrupts,
             symbols: symbols,

@@ -177,9 +177,7 @@ package final class ShellSession {
             return .failed
         }
         if result.isSuccess {
-            // `status` shows every member (weight used, guard state), not only the columns of the tool's layout.
-            let layout = call.toolName == "get_status" ? nil : parser.tool(named: call.toolName)?.layout
-            output.writeOutput(renderer.render(result, layout: layout) + "\n")
+            output.writeOutput(render(result, toolName: call.toolName) + "\n")
             return .succeeded
         }
         if renderOptions.format == .json { output.writeOutput(result.structured.serialized() + "\n") }
@@ -188,6 +186,22 @@ package final class ShellSession {
     }
 
     package var renderer: ResultRenderer { ResultRenderer(options: renderOptions) }
+
+    /// Returns the text of a successful result: a form for `status` and `preview_order`, whose every member
+    /// matters, and the tool's table layout otherwise.
+    package func render(_ result: ToolResult, toolName: String) -> String {
+        if renderOptions.format == .table, let data = result.data {
+            let style = renderOptions.style
+            let form: String?
+            switch toolName {
+            case "get_status": form = StatusView.render(data, style: style)
+            case "preview_order": form = PreviewView.render(data, style: style)
+            default: form = nil
+            }
+            if let form { return form }
+        }
+        return renderer.render(result, layout: parser.tool(named: toolName)?.layout)
+    }
 
     /// Returns the text of a failed result: its message, then its hint.
     package static func message(of result: ToolResult) -> String {
@@ -199,7 +213,12 @@ package final class ShellSession {
     // MARK: - Session commands
 
     private func showHelp(topic: String?, line: Int) -> Outcome {
-        let help = HelpText(parser: parser, style: renderOptions.format == .json ? .plain : renderOptions.style)
+        let isJSON = renderOptions.format == .json
+        let help = HelpText(
+            parser: parser,
+            style: isJSON ? .plain : renderOptions.style,
+            width: isJSON ? nil : renderOptions.terminalWidth()
+        )
         let text: String
         if let topic {
             do {
@@ -264,9 +283,10 @@ package final class ShellSession {
 
     // MARK: - Messages
 
-    /// Prints a confirmation for a session setting at the terminal; scripts stay quiet.
+    /// Prints a confirmation for a session setting at the terminal, in either format; scripts stay quiet, so
+    /// their output holds only results.
     private func note(_ text: String) {
-        guard origin == .shell, renderOptions.format == .table else { return }
+        guard origin == .shell else { return }
         output.writeOutput(renderOptions.style.dim(text) + "\n")
     }
 

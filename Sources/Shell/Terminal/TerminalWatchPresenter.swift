@@ -19,7 +19,8 @@ struct TerminalWatchPresenter: WatchPresenter {
 
         while true {
             guard let result = await session.invoke(call) else { break }
-            let body = result.isSuccess ? session.renderer.render(result, layout: session.parser.tool(named: call.toolName)?.layout) : "error: " + ShellSession.message(of: result)
+            let body = result.isSuccess
+                ? session.render(result, toolName: call.toolName) : "error: " + ShellSession.message(of: result)
             let frame = session.renderOptions.style.dim(title) + "\n" + body + "\n"
             if drawnLines > 0 { output.writeOutput("\u{1B}[\(drawnLines)A\u{1B}[J") }
             output.writeOutput(frame)

@@ -136,6 +136,9 @@ struct CommandParserTests {
         ("get_order_book BTCUSDT 5 extra",
          "Unexpected argument 'extra': get_order_book takes 2 positional arguments (symbol, limit); "
             + "name others as key=value."),
+        ("price BTCUSDT extra", "Unexpected argument 'extra': expected price [SYMBOL]."),
+        ("price ETHBTC extra", "Unexpected argument 'extra': expected price [SYMBOL]."),
+        ("book BTCUSDT 5 more", "Unexpected argument 'more': expected book [SYMBOL] [LIMIT]."),
         ("price btc usdt",
          "Unexpected argument 'usdt': expected price [SYMBOL]. Write a symbol as one word, such as BTCUSDT."),
         ("buy", "Missing quantity: expected buy [SYMBOL] QUANTITY [limit PRICE] [stop STOP_PRICE]."),
