@@ -116,7 +116,11 @@ package struct CommandParser: Sendable {
         guard let tool = toolsByName[toolName] else {
             throw ShellError("watch \(target.rawValue) needs the tool \(toolName), which this build does not have.")
         }
-        let arguments = try bind(Array(rest.dropFirst()), to: tool, order: ["symbol"], defaultSymbol: defaultSymbol)
+        var arguments = try bind(Array(rest.dropFirst()), to: tool, order: ["symbol"], defaultSymbol: defaultSymbol)
+        // Ten levels a side fit a terminal and cost the least weight; limit=N asks for more.
+        if target == .book, arguments["limit"] == nil, tool.parameter(named: "limit") != nil {
+            arguments["limit"] = .string("10")
+        }
         return .watch(target, ToolCall(toolName: toolName, arguments: arguments))
     }
 

@@ -24,6 +24,8 @@ package final class ShellSession {
     let interrupts: (any InterruptSource)?
     /// Shows `watch` views; nil where there is no terminal.
     var watchPresenter: (any WatchPresenter)?
+    /// Marks the order confirmation prompt, during which Ctrl-C belongs to that prompt.
+    var promptActivity: PromptActivity?
 
     package var defaultSymbol: String?
     package var renderOptions: RenderOptions
@@ -157,6 +159,7 @@ package final class ShellSession {
         let waitingText = "Waiting for the exchange… (Ctrl-C to cancel)"
         let outcome = await runInterruptibly(
             interrupts: interrupts,
+            prompt: promptActivity,
             onSlow: { sink.writeError(waitingText) },
             onFinish: { sink.writeError("\r\u{1B}[K") }
         ) {

@@ -119,7 +119,13 @@ struct CommandParserTests {
         #expect(try parser.parse(["halt"]) == .halt)
         #expect(try parser.parse(["reset-paper", "usdt=500", "BTC=0.5"]) == .resetPaper(["USDT": 500, "BTC": 0.5]))
         let watch = try parser.parse(["watch", "book", "BTCUSDT"])
-        #expect(watch == .watch(.book, ToolCall(toolName: "get_order_book", arguments: strings(["symbol": "BTCUSDT"]))))
+        let tenLevels = strings(["symbol": "BTCUSDT", "limit": "10"])
+        #expect(watch == .watch(.book, ToolCall(toolName: "get_order_book", arguments: tenLevels)))
+        let deeper = try parser.parse(["watch", "book", "limit=50"], defaultSymbol: "ETHUSDT")
+        let fiftyLevels = strings(["symbol": "ETHUSDT", "limit": "50"])
+        #expect(deeper == .watch(.book, ToolCall(toolName: "get_order_book", arguments: fiftyLevels)))
+        let price = try parser.parse(["watch", "price", "ethbtc"])
+        #expect(price == .watch(.price, ToolCall(toolName: "get_ticker_price", arguments: strings(["symbol": "ethbtc"]))))
     }
 
     // MARK: - Errors

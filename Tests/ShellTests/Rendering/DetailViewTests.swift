@@ -100,3 +100,19 @@ struct StatusViewTests {
         #expect(text.contains("trading allowed   no: trading is off on this venue (BINANCE_ALLOW_TRADING)\n"))
     }
 }
+
+struct WatchFrameTests {
+    @Test func tallFramesAreCutToTheScreen() {
+        let frame = (1...50).map { "line \($0)" }.joined(separator: "\n")
+        let fitted = TerminalWatchPresenter.fitting(frame, rows: 10)
+        let lines = fitted.split(separator: "\n").map(String.init)
+        #expect(lines.count == 9)
+        #expect(lines[7] == "line 8")
+        #expect(lines[8] == "(42 more lines: enlarge the window to see them)")
+    }
+
+    @Test func shortFramesAreKept() {
+        #expect(TerminalWatchPresenter.fitting("a\nb", rows: 10) == "a\nb\n")
+        #expect(TerminalWatchPresenter.fitting("a\nb", rows: nil) == "a\nb\n")
+    }
+}
