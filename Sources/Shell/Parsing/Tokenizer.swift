@@ -148,7 +148,9 @@ private struct Scanner {
             word = nil
         }
 
-        for character in text {
+        // Unicode scalars, not Characters: a combining mark after a quote, space or `;` would otherwise join it into
+        // one grapheme cluster and hide the delimiter, and "\r\n" is a single Character.
+        for character in text.unicodeScalars {
             let offset = byteOffset
             byteOffset += character.utf8.count
             column += 1
@@ -167,15 +169,15 @@ private struct Scanner {
             }
             if escaping {
                 word = word ?? Word(start: escapeStart)
-                if escapingInDoubleQuotes, character != "\"", character != "\\" { word!.text.append("\\") }
-                word!.text.append(character)
+                if escapingInDoubleQuotes, character != "\"", character != "\\" { word!.text.unicodeScalars.append("\\") }
+                word!.text.unicodeScalars.append(character)
                 escaping = false
                 escapingInDoubleQuotes = false
                 continue
             }
             switch quote {
             case .single:
-                if character == "'" { quote = .none } else { word!.text.append(character) }
+                if character == "'" { quote = .none } else { word!.text.unicodeScalars.append(character) }
                 continue
             case .double:
                 if character == "\"" {
@@ -184,7 +186,7 @@ private struct Scanner {
                     escaping = true
                     escapingInDoubleQuotes = true
                 } else {
-                    word!.text.append(character)
+                    word!.text.unicodeScalars.append(character)
                 }
                 continue
             case .none:
@@ -212,7 +214,7 @@ private struct Scanner {
                 escapeStart = offset
             default:
                 word = word ?? Word(start: offset)
-                word!.text.append(character)
+                word!.text.unicodeScalars.append(character)
             }
         }
 
