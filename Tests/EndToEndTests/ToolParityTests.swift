@@ -139,6 +139,8 @@ import Tools
             return replies
         }
         let list = try #require(replies.first { $0["id"] == .int(2) })
+        // A paged list would hide tools from the coverage check below, so paging must be followed first.
+        #expect(list["result"]?["nextCursor"] == nil, "tools/list is paged: follow nextCursor to see every tool")
         let tools = list["result"]?["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
         var results: [JSONValue] = []
         for index in calls.indices {
