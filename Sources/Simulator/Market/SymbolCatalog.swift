@@ -31,6 +31,15 @@ struct SymbolRules: Sendable {
         var avgPriceMins: Int
     }
 
+    /// TRAILING_DELTA bounds in basis points. "Above" applies to orders that trigger on a rise (STOP_LOSS BUY,
+    /// TAKE_PROFIT SELL and their LIMIT forms), "below" to those that trigger on a fall.
+    struct TrailingDelta: Sendable {
+        var minAbove: Int64
+        var maxAbove: Int64
+        var minBelow: Int64
+        var maxBelow: Int64
+    }
+
     var symbol: String
     var status: String
     var baseAsset: String
@@ -51,6 +60,13 @@ struct SymbolRules: Sendable {
     var maxNumOrders: Int?
     var maxNumAlgoOrders: Int?
     var icebergParts: Int?
+    var trailingDelta: TrailingDelta?
+    var isIcebergAllowed = true
+    var isTrailingStopAllowed = true
+    /// STP modes the symbol accepts; nil when exchangeInfo lists none, which accepts every mode.
+    var allowedSelfTradePreventionModes: [String]?
+    /// The STP mode of orders that name none.
+    var defaultSelfTradePreventionMode = "NONE"
     /// `tickSize` and `stepSize` in units of 10^-8.
     var tickUnits: Int64 = 1
     var stepUnits: Int64 = 1
@@ -205,7 +221,8 @@ final class SymbolCatalog: @unchecked Sendable {
 
 extension SymbolRules {
     /// Takes the fields the simulator enforces from a symbol the client's exchangeInfo reader decoded, with the
-    /// same defaults as `init?(dictionary:)` for the optional members.
+    /// same defaults as `init?(dictionary:)` for the optional members. A test compares the two initializers on
+    /// every bundled symbol, so a field added to one and not the other fails it.
     init(info: SymbolInfo) {
         let filters = info.filters
         self.init(
@@ -219,6 +236,10 @@ extension SymbolRules {
             quoteOrderQtyMarketAllowed: info.quoteOrderQtyMarketAllowed,
             isSpotTradingAllowed: info.isSpotTradingAllowed
         )
+        isIcebergAllowed = info.icebergAllowed ?? true
+        isTrailingStopAllowed = info.allowTrailingStop ?? true
+        allowedSelfTradePreventionModes = info.allowedSelfTradePreventionModes
+        defaultSelfTradePreventionMode = info.defaultSelfTradePreventionMode ?? "NONE"
         if let filter = filters.priceFilter {
             price = .init(min: filter.minPrice.value, max: filter.maxPrice.value, step: filter.tickSize.value)
         }
@@ -256,6 +277,12 @@ extension SymbolRules {
         maxNumOrders = filters.maxNumOrders?.maxNumOrders
         maxNumAlgoOrders = filters.maxNumAlgoOrders?.maxNumAlgoOrders
         icebergParts = filters.icebergParts?.limit
+        if let filter = filters.trailingDelta {
+            trailingDelta = .init(
+                minAbove: Int64(filter.minTrailingAboveDelta), maxAbove: Int64(filter.maxTrailingAboveDelta),
+                minBelow: Int64(filter.minTrailingBelowDelta), maxBelow: Int64(filter.maxTrailingBelowDelta)
+            )
+        }
         tickUnits = max(1, Self.units(tickSize))
         stepUnits = max(1, Self.units(stepSize))
     }
@@ -277,6 +304,10 @@ extension SymbolRules {
             quoteOrderQtyMarketAllowed: dictionary["quoteOrderQtyMarketAllowed"] as? Bool ?? true,
             isSpotTradingAllowed: dictionary["isSpotTradingAllowed"] as? Bool ?? true
         )
+        isIcebergAllowed = dictionary["icebergAllowed"] as? Bool ?? true
+        isTrailingStopAllowed = dictionary["allowTrailingStop"] as? Bool ?? true
+        allowedSelfTradePreventionModes = dictionary["allowedSelfTradePreventionModes"] as? [String]
+        defaultSelfTradePreventionMode = dictionary["defaultSelfTradePreventionMode"] as? String ?? "NONE"
         for filter in dictionary["filters"] as? [[String: Any]] ?? [] {
             func decimal(_ key: String) -> Decimal {
                 if let text = filter[key] as? String { return DecimalText.parse(text) ?? 0 }
@@ -316,6 +347,11 @@ extension SymbolRules {
             case "MAX_NUM_ORDERS": maxNumOrders = integer("maxNumOrders")
             case "MAX_NUM_ALGO_ORDERS": maxNumAlgoOrders = integer("maxNumAlgoOrders")
             case "ICEBERG_PARTS": icebergParts = integer("limit")
+            case "TRAILING_DELTA":
+                trailingDelta = .init(
+                    minAbove: Int64(integer("minTrailingAboveDelta")), maxAbove: Int64(integer("maxTrailingAboveDelta")),
+                    minBelow: Int64(integer("minTrailingBelowDelta")), maxBelow: Int64(integer("maxTrailingBelowDelta"))
+                )
             default: break
             }
         }

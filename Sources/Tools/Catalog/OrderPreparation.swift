@@ -20,14 +20,42 @@ struct OrderPreparation {
         let account = try await gateway.json(.account)
         let balances = try Balances(account)
         let average = try await gateway.json(.avgPrice, ["symbol": draft.symbol])
-        let environment = OrderEnvironment(
+        var environment = OrderEnvironment(
             averagePrice: DataShape.decimal(average["price"]),
             freeBase: balances.free(rules.baseAsset),
             freeQuote: balances.free(rules.quoteAsset),
             takerCommissionRate: DataShape.decimal(account["commissionRates"]?["taker"])
         )
+        if OrderCheck.needsOpenOrderCounts(draft, rules: rules) {
+            let types = try await openOrderTypes(draft.symbol)
+            environment.openOrderCount = types.count
+            environment.openAlgoOrderCount = types.filter(OrderCheck.algoOrderTypes.contains).count
+        }
         let order = try OrderCheck.check(draft, rules: rules, environment: environment)
         return Prepared(draft: draft, rules: rules, environment: environment, order: order)
+    }
+
+    /// The one member of an open order that counting needs.
+    private struct OpenOrderType: Decodable {
+        var type: String
+    }
+
+    /// Returns the type of each open order on `symbol` (request weight 6).
+    ///
+    /// The orders are counted fresh for each new order, because orders placed, filled or canceled elsewhere
+    /// change the count and a local tally would drift. Only `type` is decoded, since a symbol may have hundreds.
+    func openOrderTypes(_ symbol: String) async throws(ToolError) -> [String] {
+        do {
+            return try await gateway.client.send(
+                .openOrders,
+                ["symbol": symbol],
+                as: [OpenOrderType].self,
+                waitPolicy: gateway.waitPolicy,
+                progress: gateway.progress
+            ).map(\.type)
+        } catch {
+            throw ToolError(binance: error, endpoint: .openOrders)
+        }
     }
 
     /// Builds the preview: the normalized order, its value, the estimated commission and the share of the free balance.
@@ -110,7 +138,8 @@ struct OrderPreparation {
             [
                 "symbol": DataShape.string, "side": DataShape.string, "type": DataShape.string,
                 "timeInForce": DataShape.string, "quantity": DataShape.decimal, "quoteOrderQty": DataShape.decimal,
-                "price": DataShape.decimal, "stopPrice": DataShape.decimal,
+                "price": DataShape.decimal, "stopPrice": DataShape.decimal, "trailingDelta": DataShape.integer,
+                "icebergQty": DataShape.decimal, "selfTradePreventionMode": DataShape.string,
             ],
             required: ["symbol", "side", "type"]
         ),
