@@ -18,9 +18,12 @@ package enum MCPEntryPoint {
 
     /// Serves JSON-RPC on stdin and stdout; returns the process exit status.
     ///
-    /// Returns 0 within about two seconds of end of input or SIGTERM. At end of input, read-only calls still running
-    /// get one second to send their results and every other call is cancelled; SIGTERM cancels every call at once.
-    /// No call starts afterwards and pending order confirmations are withdrawn. Nothing but JSON-RPC messages is written to stdout; `logger` should write to stderr.
+    /// At end of input, read-only calls still running get up to `MCPServerOptions.drainPeriod` (60 s) to finish and
+    /// every other call is cancelled. Every request read before end of input gets a reply, the cancelled ones
+    /// included, and then the function returns 0. SIGTERM cancels every call at once and ends the process with status
+    /// 0 within about two seconds, also during a drain. No call starts after either, and pending order
+    /// confirmations are withdrawn. Nothing but JSON-RPC messages is written to stdout; `logger` should write to
+    /// stderr.
     package static func run(engine: ToolEngine, logger: Logger) async -> Int32 {
         await run(engine: engine, logger: logger, version: defaultVersion)
     }

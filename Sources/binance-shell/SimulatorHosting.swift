@@ -31,8 +31,15 @@ func serveSimulator(host: String, port: Int, configuration: Configuration, logge
     } catch {
         return report("binance-shell: \(error)")
     }
+    let clock: SimulatorClock
+    do {
+        clock = try SimulatorClock.fromEnvironment() ?? SimulatorClock()
+    } catch {
+        return report("binance-shell: \(error)")
+    }
     var options = SimulatorOptions(
         databasePath: configuration.home + "/simulator.sqlite",
+        clock: clock,
         rateLimits: rateLimits,
         faults: faults
     )

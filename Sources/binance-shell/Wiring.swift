@@ -72,6 +72,9 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
     private let faults: SimulatorFaultPlan
     /// Limits of the paper exchange, from `BINANCE_SIM_RATE_LIMITS`.
     let rateLimits: SimulatorRateLimits
+    /// The paper exchange's clock: fixed at `BINANCE_SIM_CLOCK` when set (tests compare runs with it), else the
+    /// system clock.
+    private let clock: SimulatorClock
 
     init(home: String) throws(ToolError) {
         do {
@@ -90,6 +93,11 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
             throw ToolError(.configurationError, "Invalid \(SimulatorFaultPlan.environmentVariable): \(error)")
         }
         rateLimits = try Self.rateLimits()
+        do {
+            clock = try SimulatorClock.fromEnvironment() ?? SimulatorClock()
+        } catch {
+            throw ToolError(.configurationError, error.description)
+        }
     }
 
     func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
@@ -107,7 +115,12 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let exchange { return exchange }
-        let opened = try Self.open(SimulatorOptions(databasePath: databasePath, rateLimits: rateLimits, faults: faults))
+        let opened = try Self.open(SimulatorOptions(
+            databasePath: databasePath,
+            clock: clock,
+            rateLimits: rateLimits,
+            faults: faults
+        ))
         exchange = opened
         return opened
     }
@@ -116,6 +129,14 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
     func reset(balances: [String: Decimal]) throws(ToolError) -> String {
         let startingBalances = balances.isEmpty ? SimulatedExchange.defaultStartingBalances : balances
         let current = try openedExchange()
+        if let unknown = current.unknownAssets(startingBalances.keys).first {
+            throw ToolError(
+                .validationError,
+                "Invalid asset '\(unknown)': the paper exchange lists no symbol trading \(unknown); expected an asset "
+                    + "such as USDT, BTC, ETH or BNB.",
+                hint: "The base and quote assets of the symbols get_available_assets lists are valid."
+            )
+        }
         do {
             // Resetting in place keeps the open database, so requests in flight never see a deleted file.
             try current.resetAccount(balances: startingBalances)

@@ -139,6 +139,61 @@ import Tools
         #expect(status == 0, "stderr: \(server.stderr)")
     }
 
+    /// 200 calls written at once, then stdin closed: every call gets its reply before the process exits, and each
+    /// order call's reply matches the paper exchange (placed orders exist, cancelled ones do not).
+    @Test func burstThenEndOfInputAnswersAll() async throws {
+        let home = try BinaryRunner.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let environment = BinaryRunner.cleanEnvironment(home: home, extra: ["MCP_MAX_REQUESTS_PER_MINUTE": "100000"])
+        let reads = [
+            #"{"name":"get_ticker_price","arguments":{"symbol":"BTCUSDT"}}"#,
+            #"{"name":"get_order_book","arguments":{"symbol":"ETHUSDT","limit":5}}"#,
+            #"{"name":"get_account"}"#,
+            #"{"name":"get_open_orders","arguments":{"symbol":"BTCUSDT"}}"#,
+        ]
+        var lines = [Self.initialize, Self.initialized]
+        var orderIDs: [Int: String] = [:]
+        for id in 1...200 {
+            if id % 20 == 0 {
+                let clientOrderID = "burst-\(id)"
+                orderIDs[id] = clientOrderID
+                let arguments = #"{"symbol":"BTCUSDT","side":"BUY","order_type":"LIMIT","quantity":"0.01","price":"1000","client_order_id":"\#(clientOrderID)"}"#
+                lines.append(#"{"jsonrpc":"2.0","id":\#(id + 1),"method":"tools/call","params":{"name":"create_order","arguments":\#(arguments)}}"#)
+            } else {
+                lines.append(#"{"jsonrpc":"2.0","id":\#(id + 1),"method":"tools/call","params":\#(reads[id % reads.count])}"#)
+            }
+        }
+        let input = lines.joined(separator: "\n") + "\n"
+        let output = try await runOffThePool {
+            try BinaryRunner.run(["--mcp"], input: input, environment: environment, timeout: .seconds(180))
+        }
+        #expect(output.status == 0, "stderr: \(output.stderr.suffix(2000))")
+        #expect(!output.timedOut)
+        let messages = try output.stdout.split(separator: "\n").map { try JSONValue.parse(Data($0.utf8)) }
+        var replies: [Int: JSONValue] = [:]
+        for message in messages {
+            guard let id = message["id"]?.decimalValue else { continue }
+            replies[NSDecimalNumber(decimal: id).intValue] = message
+        }
+        let missing = (2...201).filter { replies[$0] == nil }
+        #expect(missing.isEmpty, "\(missing.count) of 200 calls got no reply, such as id \(missing.first ?? 0)")
+
+        // Each order reply tells the truth: success means the order exists, anything else that it does not.
+        let queries = orderIDs.keys.sorted().map { "get_order symbol=BTCUSDT client_order_id=\(orderIDs[$0]!)" }
+        let check = try await runOffThePool {
+            try BinaryRunner.run(["--json"], input: queries.joined(separator: "\n") + "\n", environment: environment,
+                                 timeout: .seconds(120))
+        }
+        let found = try check.stdout.split(separator: "\n").map { try JSONValue.parse(Data($0.utf8)) }
+        try #require(found.count == queries.count, "stdout: \(check.stdout) stderr: \(check.stderr)")
+        for (index, id) in orderIDs.keys.sorted().enumerated() {
+            guard let reply = replies[id + 1] else { continue }
+            let placed = reply["result"]?["isError"] == .bool(false)
+            let exists = found[index]["success"] == .bool(true)
+            #expect(placed == exists, "create_order \(orderIDs[id]!): \(reply.serialized()) / \(found[index].serialized())")
+        }
+    }
+
     @Test func endOfInputEndsTheServerWhileIdle() async throws {
         let home = try BinaryRunner.temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }

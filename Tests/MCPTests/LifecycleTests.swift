@@ -121,14 +121,67 @@ import Tools
         #expect(!harness.sink.all.contains { $0["id"] == .int(8) || $0["id"] == .int(9) })
     }
 
-    @Test func serveEndsWhenInputEnds() async throws {
+    @Test func endOfInputCancelsStateChangingCallWithReply() async throws {
         let harness = try MCPHarness()
         let (stream, continuation) = AsyncStream.makeStream(of: InputLine.self)
         continuation.yield(.line(Data(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25"}}"#.utf8)))
         continuation.yield(.line(Data(#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"slow_wait"}}"#.utf8)))
         continuation.finish()
+        let started = ContinuousClock.now
         await harness.server.serve(stream)
-        #expect(harness.sink.all.map { $0["id"] } == [.int(1)])
+        // slow_wait sleeps a minute unless cancelled, so returning well before that proves the cancellation.
+        #expect(ContinuousClock.now - started < .seconds(30))
+        #expect(harness.sink.all.map { $0["id"] } == [.int(1), .int(2)])
+        let reply = try await harness.sink.response(id: .int(2))
+        #expect(reply["result"]?["isError"] == .bool(true))
+        #expect(reply["result"]?["structuredContent"]?["error"]?["type"] == .string("cancelled"))
+    }
+
+    @Test func endOfInputKeepsClientCancellationSilent() async throws {
+        let harness = try MCPHarness()
+        let (stream, continuation) = AsyncStream.makeStream(of: InputLine.self)
+        let serving = Task { await harness.server.serve(stream) }
+        continuation.yield(.line(Data(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25"}}"#.utf8)))
+        continuation.yield(.line(Data(#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"send_regardless"}}"#.utf8)))
+        continuation.yield(.line(Data(#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":2}}"#.utf8)))
+        continuation.yield(.line(Data(#"{"jsonrpc":"2.0","id":3,"method":"ping"}"#.utf8)))
+        continuation.finish()
+        await serving.value
+        // The cancelled call ran to its end (send_regardless ignores cancellation) but its reply stays suppressed.
+        #expect(harness.recorder.orders == ["SENT"])
+        #expect(harness.sink.all.compactMap { $0["id"] } == [.int(1), .int(3)])
+    }
+
+    @Test func endOfInputReportsChangeAlreadyMade() async throws {
+        let harness = try MCPHarness()
+        let (stream, continuation) = AsyncStream.makeStream(of: InputLine.self)
+        continuation.yield(.line(Data(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25"}}"#.utf8)))
+        continuation.yield(.line(Data(#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"send_regardless"}}"#.utf8)))
+        continuation.finish()
+        await harness.server.serve(stream)
+        // Cancelled at end of input, the call still completed: its reply tells the truth, success.
+        #expect(harness.recorder.orders == ["SENT"])
+        let reply = try await harness.sink.response(id: .int(2))
+        #expect(reply["result"]?["isError"] == .bool(false))
+    }
+
+    @Test func burstThenEndOfInputAnswersEveryCall() async throws {
+        let harness = try MCPHarness(environment: ["MCP_MAX_REQUESTS_PER_MINUTE": "100000"])
+        let (stream, continuation) = AsyncStream.makeStream(of: InputLine.self)
+        continuation.yield(.line(Data(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25"}}"#.utf8)))
+        for id in 1...200 {
+            let call = id % 2 == 0
+                ? #"{"name":"report_progress"}"#
+                : #"{"name":"echo_price","arguments":{"symbol":"BTCUSDT"}}"#
+            continuation.yield(.line(Data(#"{"jsonrpc":"2.0","id":\#(id),"method":"tools/call","params":\#(call)}"#.utf8)))
+        }
+        continuation.finish()
+        await harness.server.serve(stream)
+        let ids = Set(harness.sink.all.compactMap { $0["id"]?.decimalValue })
+        let expected = Set((0...200).map { Decimal($0) })
+        #expect(ids == expected, "missing replies: \(expected.subtracting(ids).sorted())")
+        let errors = harness.sink.all.filter { $0["result"]?["isError"] == .bool(true) }
+        #expect(errors.isEmpty, "\(errors.count) errors, such as \(errors.first?.serialized() ?? "")")
     }
 
     @Test func endOfInputDrainsReadOnlyCalls() async throws {
@@ -154,7 +207,9 @@ import Tools
         continuation.finish()
         await serving.value
         #expect(harness.recorder.orders.isEmpty)
-        #expect(!harness.sink.all.contains { $0["id"] == .int(2) })
+        // The withdrawn confirmation still answers the call, and the answer places nothing.
+        let reply = try await harness.sink.response(id: .int(2))
+        #expect(reply["result"]?["isError"] == .bool(true), "\(reply.serialized())")
     }
 
     @Test func terminationCancelsReadOnlyCallsToo() async throws {

@@ -31,6 +31,8 @@ struct FaultCase: Sendable, CustomTestStringConvertible {
     var onCancel: (@Sendable (HTTPRequest, SimulatedExchange) async -> SimulatorReply)?
     /// For 429 and 418: the server asked for a pause of this many seconds, so nothing may arrive in it.
     var pauseSeconds: Int?
+    /// Extra environment of the binary, such as a shorter request timeout.
+    var environment: [String: String] = [:]
 
     var testDescription: String { name }
 }
@@ -87,6 +89,20 @@ enum Faults {
                 HTTPResponse(status: status, headers: ["retry-after": String(seconds)], body: Data(body.utf8))
             )
         }
+    }
+
+    /// The client's request timeout in the rows that hold a request (`BINANCE_REQUEST_TIMEOUT`, in ms), short so
+    /// the rows stay fast, but long enough for a busy machine to answer the requests that are not held.
+    static let shortTimeout = ["BINANCE_REQUEST_TIMEOUT": "2500"]
+    /// A hold well past that timeout.
+    static let holdMilliseconds = 6_000
+    /// A late commit: after the client gave up (2.5 s), before its last lookup by client order id (at least
+    /// 2.5 + 3.5 s, the sum of the reconciliation pauses).
+    static let lateCommitMilliseconds = 3_000
+
+    /// Builds a plan that holds the first `/api/v3/order` request of `method`.
+    static func hold(_ kind: SimulatorFaultKind, method: String) -> SimulatorFaultPlan {
+        SimulatorFaultPlan(rules: [SimulatorFault(kind, trigger: .requests([1]), pathPrefix: "/api/v3/order", method: method)])
     }
 
     /// A second copy of the cancel reaches the exchange first, as when the order is cancelled or filled
@@ -150,6 +166,21 @@ struct FaultMatrixTests {
                   onCancel: Faults.dropAfterProcessing),
         FaultCase(name: "cancel racing another cancel or fill (-2011)", expectedOrders: 1, report: .placed,
                   onCancel: Faults.cancelRace),
+        FaultCase(name: "order held past the client timeout, never processed", expectedOrders: 0, report: .unknown,
+                  plan: Faults.hold(.holdBeforeCommit(milliseconds: Faults.holdMilliseconds), method: "POST"),
+                  environment: Faults.shortTimeout),
+        FaultCase(name: "order held past the client timeout, then processed", expectedOrders: 1, report: .placed,
+                  plan: Faults.hold(.lateCommit(milliseconds: Faults.lateCommitMilliseconds), method: "POST"),
+                  environment: Faults.shortTimeout),
+        FaultCase(name: "order committed, answer held past the client timeout", expectedOrders: 1, report: .placed,
+                  plan: Faults.hold(.holdAfterCommit(milliseconds: Faults.holdMilliseconds), method: "POST"),
+                  environment: Faults.shortTimeout),
+        FaultCase(name: "first order query held past the client timeout", expectedOrders: 1, report: .placed,
+                  plan: Faults.hold(.holdAfterCommit(milliseconds: Faults.holdMilliseconds), method: "GET"),
+                  environment: Faults.shortTimeout),
+        FaultCase(name: "cancel committed, answer held past the client timeout", expectedOrders: 1, report: .placed,
+                  plan: Faults.hold(.holdAfterCommit(milliseconds: Faults.holdMilliseconds), method: "DELETE"),
+                  environment: Faults.shortTimeout),
     ]
 
     @Test(arguments: cases)
@@ -180,10 +211,16 @@ struct FaultMatrixTests {
                 "get_order symbol=\(Self.symbol) client_order_id=\(id)",
             ],
             server: server,
-            home: home
+            home: home,
+            extra: fault.environment
         )
         #expect(!run.output.timedOut)
         #expect(run.results.count == 4, "stdout: \(run.output.stdout) stderr: \(run.output.stderr)")
+        // A held request is logged when its hold ends; only then can the exchange's record be final.
+        let settled = await ReliabilityHarness.waitUntil(timeout: .seconds(60)) {
+            server.requests.contains { $0.method == "POST" && $0.path == "/api/v3/order" }
+        }
+        #expect(settled, "the placement never reached the server's log")
 
         // Exchange-side truth: the intended order exists exactly as often as the fault allows, never twice.
         #expect(exchange.orderCount(clientOrderId: id) == fault.expectedOrders)

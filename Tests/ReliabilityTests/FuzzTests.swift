@@ -58,6 +58,51 @@ struct FuzzTests {
         #expect(parsed > 0, "no fuzzed line parsed at all, so the seeds do not reach the parser")
     }
 
+    /// The tokenizer's round trip (quote each word, split again, get the same words) on the saved regression
+    /// inputs of `Fuzz/Corpus/tokenizer` and on seeded lines full of combining marks. Words holding control
+    /// characters are left out, because `Tokenizer.quoted` does not quote them.
+    @Test func tokenizerRoundTripHolds() throws {
+        let corpus = BinaryRunner.packageRoot.appendingPathComponent("Fuzz/Corpus/tokenizer")
+        let names = try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted()
+        #expect(names.contains("combining-mark-after-quote"))
+        var inputs = names.map { Array(FileManager.default.contents(atPath: corpus.appendingPathComponent($0).path)!) }
+        var fuzzer = ReliabilityFuzzer(seed: ReliabilityFuzzer.seed(default: 5))
+        // U+0301 and U+0740 are combining marks, U+200D a zero-width joiner, U+FE0F a variation selector: each
+        // joins the character before it into one grapheme cluster.
+        let joiners = ["\u{0301}", "\u{0740}", "\u{200D}", "\u{FE0F}"].map { Array($0.utf8) }
+        let seeds = ["price BTCUSDT", "get_order symbol='BTC USDT' limit=\"5\"; balance # note", "a\\ b;c"].map { Array($0.utf8) }
+        for _ in 0..<ReliabilityFuzzer.iterations(default: 2_000) {
+            var bytes = fuzzer.mutate(fuzzer.pick(seeds))
+            for _ in 0..<(1 + fuzzer.below(4)) {
+                bytes.insert(contentsOf: fuzzer.pick(joiners), at: fuzzer.below(bytes.count + 1))
+            }
+            inputs.append(bytes)
+        }
+        var failures: [String] = []
+        for input in inputs {
+            let line = String(decoding: input, as: UTF8.self)
+            guard let commands = try? Tokenizer.commands(in: line) else { continue }
+            for command in commands {
+                let hasControl = command.words.contains { word in
+                    word.unicodeScalars.contains { $0.properties.generalCategory == .control }
+                }
+                guard !hasControl else { continue }
+                let requoted = command.words.map(Tokenizer.quoted).joined(separator: " ")
+                let again = try? Tokenizer.commands(in: requoted)
+                if again?.first?.words != command.words { failures.append(line) }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.count) lines changed words, such as \(failures.first.map { Array($0.utf8) } ?? [])")
+    }
+
+    @Test func tokenizerSplitsAtDelimitersBeforeMarks() throws {
+        // A combining mark after a space, quote or `;` must not hide the delimiter.
+        #expect(try Tokenizer.commands(in: "price \u{0301}BTC").first?.words == ["price", "\u{0301}BTC"])
+        #expect(try Tokenizer.commands(in: "a '\u{0301}b c'").first?.words == ["a", "\u{0301}b c"])
+        #expect(try Tokenizer.commands(in: "a;\u{0301}b").map(\.words) == [["a"], ["\u{0301}b"]])
+        #expect(try Tokenizer.commands(in: "price BTCUSDT\r\nbalance").map(\.words) == [["price", "BTCUSDT"], ["balance"]])
+    }
+
     @Test func frameDecoderSurvivesFuzzedMessages() async throws {
         try await ReliabilityHarness.offPool { Self.fuzzFrameDecoder() }
     }

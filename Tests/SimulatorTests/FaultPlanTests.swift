@@ -26,7 +26,7 @@ import TestSupport
     }
 
     @Test func planRejectsInvalidItems() {
-        #expect(throws: SimulatorFaultPlanError(item: "explode", expected: "one of latency, 5xx, drop-before-commit, drop-after-commit, truncate, 429, 418, -1007, seed, skew")) {
+        #expect(throws: SimulatorFaultPlanError(item: "explode", expected: "one of latency, 5xx, drop-before-commit, drop-after-commit, truncate, 429, 418, -1007, hold-before-commit, late-commit, hold-after-commit, seed, skew")) {
             try SimulatorFaultPlan.parse("explode")
         }
         #expect(throws: SimulatorFaultPlanError.self) { try SimulatorFaultPlan.parse("5xx=404") }

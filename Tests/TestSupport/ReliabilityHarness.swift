@@ -51,6 +51,17 @@ package enum ReliabilityHarness {
         )
     }
 
+    /// Polls `condition` every 20 ms until it is true or `timeout` passes, and returns whether it became true. Tests wait on a
+    /// condition with a generous deadline instead of sleeping a fixed time, so a loaded machine only makes them slower.
+    package static func waitUntil(timeout: Duration, _ condition: @Sendable () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !condition() {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return true
+    }
+
     /// Runs blocking work on a thread of its own, so it never holds one of the few threads of Swift's
     /// cooperative pool, which the in-test exchange server needs to answer the binary.
     package static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
@@ -61,11 +72,14 @@ package enum ReliabilityHarness {
 
     /// Runs the binary like `BinaryRunner.run`, off the cooperative pool and at most four at a time, so
     /// parallel tests do not starve each other's exchange of CPU.
+    ///
+    /// The default deadline only catches a hung binary. It is generous because a run with a dropped connection
+    /// waits out the client's 10 s request timeout at least once, and a loaded machine multiplies everything.
     package static func runBinary(
         _ arguments: [String],
         input: String,
         environment: [String: String],
-        timeout: Duration = .seconds(60)
+        timeout: Duration = .seconds(180)
     ) async throws -> BinaryRunner.Output {
         await binaryGate.enter()
         defer { Task { await binaryGate.leave() } }
@@ -82,7 +96,7 @@ package enum ReliabilityHarness {
         server: ReliabilityServer,
         home: String,
         extra: [String: String] = [:],
-        timeout: Duration = .seconds(60)
+        timeout: Duration = .seconds(180)
     ) async throws -> ScriptRun {
         let output = try await runBinary(
             ["--json"],

@@ -138,7 +138,8 @@ extension MCPServer {
         return .later(task)
     }
 
-    /// Removes a finished call and returns its response, or nil when the call was cancelled.
+    /// Removes a finished call and returns its response, or nil when the call was cancelled by the client or by
+    /// SIGTERM. A call cancelled at end of input returns its result like any other.
     func finishCall(
         id: RequestID,
         tool: Tool,
@@ -148,7 +149,7 @@ extension MCPServer {
     ) -> JSONValue? {
         guard let call = calls.removeValue(forKey: id) else { return nil }
         let outcome = result.isSuccess ? "success" : (result.error?["type"]?.stringValue ?? "error")
-        if call.isCancelled {
+        if call.isCancelled, !call.repliesAfterCancellation {
             if !tool.annotations.readOnly, result.isSuccess {
                 logger.warning("A cancelled call had already changed the account", [
                     "mcp.request_id": id.description, "mcp.tool": tool.name,

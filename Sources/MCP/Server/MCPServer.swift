@@ -22,6 +22,9 @@ package actor MCPServer {
         var progressToken: JSONValue?
         var progressCount = 0
         var isCancelled = false
+        /// Set for calls cancelled at end of input: they still send their result (success, or `cancelled`), so
+        /// every request read before end of input gets a reply.
+        var repliesAfterCancellation = false
         /// Stateless calls: the `_meta` log level the request opted in to; nil sends no log messages.
         var statelessLogLevel: MCPLogLevel?
         var isStateless: Bool
@@ -55,8 +58,9 @@ package actor MCPServer {
 
     /// Serves every line of `input`, then shuts down (see `shutDown(drainingReadOnlyCalls:)`).
     ///
-    /// End of input drains read-only calls, so a client that writes its requests and closes stdin still gets their
-    /// results. After `beginTermination()` every call is cancelled at once.
+    /// End of input drains read-only calls and cancels the others, and every request read gets a reply, so a client
+    /// that writes its requests and closes stdin still gets every result. After `beginTermination()` every call is
+    /// cancelled at once and cancelled calls send nothing.
     package func serve(_ input: AsyncStream<InputLine>) async {
         for await line in input {
             receive(line)
@@ -64,9 +68,12 @@ package actor MCPServer {
         await shutDown(drainingReadOnlyCalls: !isTerminating)
     }
 
-    /// Marks the coming end of input as a termination (SIGTERM): no call is drained.
+    /// Marks the coming end of input as a termination (SIGTERM): no call is drained. During a drain that has
+    /// already begun, every call is cancelled at once.
     package func beginTermination() {
         isTerminating = true
+        guard isShuttingDown else { return }
+        cancelCalls(replying: false) { _ in true }
     }
 
     /// Handles one line of input.
@@ -95,8 +102,10 @@ package actor MCPServer {
     }
 
     /// Stops the server: reads no more requests, withdraws pending order confirmations (so no order starts) and
-    /// cancels running calls. With `drainingReadOnlyCalls`, read-only calls get the drain period to finish and send
-    /// their results first. Returns once every call has ended or the grace periods have passed.
+    /// cancels running calls. With `drainingReadOnlyCalls` (end of input), read-only calls get the drain period to
+    /// finish, and cancelled calls still send their result: the tool's own outcome, often a `cancelled` error, or
+    /// success when the exchange had already accepted the change. Without it (SIGTERM or a direct stop), cancelled
+    /// calls send nothing. Returns once every call has ended and its reply is written, or the periods have passed.
     package func shutDown(drainingReadOnlyCalls: Bool = false) async {
         guard !isShuttingDown else { return }
         isShuttingDown = true
@@ -105,9 +114,10 @@ package actor MCPServer {
         }
         pendingReplies.removeAll()
 
-        cancelCalls { call in !drainingReadOnlyCalls || !call.isReadOnly }
+        let replying = drainingReadOnlyCalls && !isTerminating
+        cancelCalls(replying: replying) { call in !drainingReadOnlyCalls || !call.isReadOnly }
         await waitForCalls(upTo: options.drainPeriod)
-        cancelCalls { _ in true }
+        cancelCalls(replying: replying && !isTerminating) { _ in true }
         await waitForCalls(upTo: options.cancellationGracePeriod)
         if !calls.isEmpty {
             logger.warning("Calls still running at shutdown", ["mcp.calls": String(calls.count)])
@@ -115,9 +125,15 @@ package actor MCPServer {
         await output.flush()
     }
 
-    private func cancelCalls(where shouldCancel: (Call) -> Bool) {
-        for (id, call) in calls where !call.isCancelled && shouldCancel(call) {
+    private func cancelCalls(replying: Bool, where shouldCancel: (Call) -> Bool) {
+        for (id, call) in calls where shouldCancel(call) {
+            // A call the client cancelled never replies; SIGTERM also silences calls cancelled at end of input.
+            if call.isCancelled {
+                if !replying { calls[id]?.repliesAfterCancellation = false }
+                continue
+            }
             calls[id]?.isCancelled = true
+            calls[id]?.repliesAfterCancellation = replying
             call.task?.cancel()
         }
     }

@@ -5,8 +5,10 @@ package struct MCPServerOptions: Sendable {
     package var version: String
     /// Tools per `tools/list` page. The default is larger than the catalogue, so one page holds every tool.
     package var toolsPageSize = 100
-    /// How long read-only calls still running at end of input may take to finish and send their results.
-    package var drainPeriod: Duration = .milliseconds(1000)
+    /// How long read-only calls still running at end of input may take to finish and send their results. It is
+    /// longer than four attempts of a read with the default 10 s request timeout, so a burst of calls followed by
+    /// end of input gets every result. A client that wants a faster stop sends SIGTERM.
+    package var drainPeriod: Duration = .seconds(60)
     /// How long cancelled calls may take to stop before the server returns anyway.
     package var cancellationGracePeriod: Duration = .milliseconds(500)
     /// How long a person has to answer an order confirmation before it counts as cancelled.

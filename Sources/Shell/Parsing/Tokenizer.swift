@@ -79,7 +79,9 @@ private struct Scanner {
             word = nil
         }
 
-        for (offset, character) in text.enumerated() {
+        // Unicode scalars, not Characters: a combining mark after a quote, space or `;` would otherwise join it into
+        // one grapheme cluster and hide the delimiter, and "\r\n" is a single Character.
+        for (offset, character) in text.unicodeScalars.enumerated() {
             if inComment {
                 if character == "\n" {
                     inComment = false
@@ -89,15 +91,15 @@ private struct Scanner {
             }
             if escaping {
                 word = word ?? Word()
-                if escapingInDoubleQuotes, character != "\"", character != "\\" { word!.text.append("\\") }
-                word!.text.append(character)
+                if escapingInDoubleQuotes, character != "\"", character != "\\" { word!.text.unicodeScalars.append("\\") }
+                word!.text.unicodeScalars.append(character)
                 escaping = false
                 escapingInDoubleQuotes = false
                 continue
             }
             switch quote {
             case .single:
-                if character == "'" { quote = .none } else { word!.text.append(character) }
+                if character == "'" { quote = .none } else { word!.text.unicodeScalars.append(character) }
                 continue
             case .double:
                 if character == "\"" {
@@ -106,7 +108,7 @@ private struct Scanner {
                     escaping = true
                     escapingInDoubleQuotes = true
                 } else {
-                    word!.text.append(character)
+                    word!.text.unicodeScalars.append(character)
                 }
                 continue
             case .none:
@@ -129,7 +131,7 @@ private struct Scanner {
                 escaping = true
             default:
                 word = word ?? Word()
-                word!.text.append(character)
+                word!.text.unicodeScalars.append(character)
             }
         }
 

@@ -23,6 +23,19 @@ struct PaperOrder: Sendable {
     /// Amount still locked for this order, in `lockedAsset`.
     var lockedAmount: Decimal
     var lockedAsset: String
+    /// Visible part of an iceberg order; zero when the order is not an iceberg.
+    var icebergQty: Decimal = 0
+    var selfTradePreventionMode = "NONE"
+    /// Trailing stop distance in basis points; zero when the order does not trail.
+    var trailingDelta: Int64 = 0
+    /// When a trailing order started tracking the price; -1 until then.
+    var trailingTime: Int64 = -1
+    /// Lowest (BUY) or highest (SELL) price since a trailing order started tracking; zero until then.
+    var trailingExtreme: Decimal = 0
+
+    var isTrailing: Bool { trailingDelta > 0 }
+    /// True when the order has a member stored apart from the main order row.
+    var hasDetails: Bool { icebergQty > 0 || selfTradePreventionMode != "NONE" || isTrailing }
 
     var isOpen: Bool { status == "NEW" || status == "PARTIALLY_FILLED" }
     var remaining: Decimal { origQty - executedQty }
@@ -111,6 +124,9 @@ final class PaperLedger: @unchecked Sendable {
                 time INTEGER NOT NULL, update_time INTEGER NOT NULL, working_time INTEGER NOT NULL,
                 is_working INTEGER NOT NULL, locked_amount TEXT NOT NULL, locked_asset TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS orders_client ON orders (client_order_id);
+            CREATE TABLE IF NOT EXISTS order_details (
+                order_id INTEGER PRIMARY KEY, iceberg_qty TEXT NOT NULL, self_trade_prevention_mode TEXT NOT NULL,
+                trailing_delta INTEGER NOT NULL, trailing_time INTEGER NOT NULL, trailing_extreme TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS trades (
                 id INTEGER PRIMARY KEY, symbol TEXT NOT NULL, order_id INTEGER NOT NULL, price TEXT NOT NULL,
                 qty TEXT NOT NULL, quote_qty TEXT NOT NULL, commission TEXT NOT NULL, commission_asset TEXT NOT NULL,
@@ -156,8 +172,14 @@ final class PaperLedger: @unchecked Sendable {
                    cummulative_quote_qty, orig_quote_order_qty, stop_price, status, time, update_time, working_time,
                    is_working, locked_amount, locked_asset FROM orders ORDER BY order_id
             """)
+        var details: [Int64: [SQLiteValue]] = [:]
+        let detailRows = try database.query("""
+            SELECT order_id, iceberg_qty, self_trade_prevention_mode, trailing_delta, trailing_time, trailing_extreme
+            FROM order_details
+            """)
+        for row in detailRows { details[row[0].int] = row }
         for row in orderRows {
-            let order = PaperOrder(
+            var order = PaperOrder(
                 orderId: row[0].int, symbol: row[1].string, clientOrderId: row[2].string, side: row[3].string,
                 type: row[4].string, timeInForce: row[5].string, price: row[6].decimal, origQty: row[7].decimal,
                 executedQty: row[8].decimal, cummulativeQuoteQty: row[9].decimal, origQuoteOrderQty: row[10].decimal,
@@ -165,6 +187,13 @@ final class PaperLedger: @unchecked Sendable {
                 workingTime: row[15].int, isWorking: row[16].int != 0, lockedAmount: row[17].decimal,
                 lockedAsset: row[18].string
             )
+            if let detail = details[order.orderId] {
+                order.icebergQty = detail[1].decimal
+                order.selfTradePreventionMode = detail[2].string
+                order.trailingDelta = detail[3].int
+                order.trailingTime = detail[4].int
+                order.trailingExtreme = detail[5].decimal
+            }
             index(order)
         }
         trades = try database.query("""
@@ -234,7 +263,7 @@ final class PaperLedger: @unchecked Sendable {
         at time: Int64
     ) throws {
         try transaction {
-            try database.execute("DELETE FROM balances; DELETE FROM orders; DELETE FROM trades; DELETE FROM positions; DELETE FROM income; DELETE FROM snapshots; DELETE FROM meta;")
+            try database.execute("DELETE FROM balances; DELETE FROM orders; DELETE FROM order_details; DELETE FROM trades; DELETE FROM positions; DELETE FROM income; DELETE FROM snapshots; DELETE FROM meta;")
             balances = [:]
             orders = [:]
             trades = []
@@ -311,6 +340,16 @@ final class PaperLedger: @unchecked Sendable {
             .text(DecimalText.format(order.origQuoteOrderQty)), .text(DecimalText.format(order.stopPrice)),
             .text(order.status), .integer(order.time), .integer(order.updateTime), .integer(order.workingTime),
             .integer(order.isWorking ? 1 : 0), .text(DecimalText.format(order.lockedAmount)), .text(order.lockedAsset),
+        ])
+        // Most orders have no details, so the extra row is written only for those that do.
+        guard order.hasDetails else { return }
+        try database.run("""
+            INSERT OR REPLACE INTO order_details (order_id, iceberg_qty, self_trade_prevention_mode, trailing_delta,
+                trailing_time, trailing_extreme)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, [
+            .integer(order.orderId), .text(DecimalText.format(order.icebergQty)), .text(order.selfTradePreventionMode),
+            .integer(order.trailingDelta), .integer(order.trailingTime), .text(DecimalText.format(order.trailingExtreme)),
         ])
     }
 

@@ -15,6 +15,38 @@ extension ExchangeEngine {
         return rules
     }
 
+    /// Answers `GET /fapi/v1/exchangeInfo`: the futures limits and one perpetual contract per futures symbol,
+    /// with rules derived from spot as `FuturesContract` describes. The endpoint takes no parameters.
+    func futuresExchangeInfo(at time: Int64) -> [UInt8] {
+        let limits = options.rateLimits
+        func limit(_ type: String, _ interval: String, _ number: Int, _ value: Int) -> WireJSON {
+            .object([
+                ("rateLimitType", .string(type)), ("interval", .string(interval)),
+                ("intervalNum", .int(number)), ("limit", .int(value)),
+            ])
+        }
+        let onboardDate = ledger.createdAt > 0 ? ledger.createdAt : time
+        let symbols = catalog.symbols.compactMap { name -> WireJSON? in
+            guard let rules = try? futuresRules(name) else { return nil }
+            return FuturesContract(spot: rules).json(onboardDate: onboardDate)
+        }
+        return WireJSON.object([
+            ("timezone", .string("UTC")),
+            ("serverTime", .int(time)),
+            ("futuresType", .string("U_MARGINED")),
+            ("rateLimits", .array([
+                limit("REQUEST_WEIGHT", "MINUTE", 1, limits.futuresWeightPerMinute),
+                limit("ORDERS", "MINUTE", 1, 1200),
+                limit("ORDERS", "SECOND", 10, 300),
+            ])),
+            ("exchangeFilters", .array([])),
+            ("assets", .array([
+                .object([("asset", .string("USDT")), ("marginAvailable", .bool(true)), ("autoAssetExchange", .string("-10000"))]),
+            ])),
+            ("symbols", .array(symbols)),
+        ]).bytes
+    }
+
     func markPrice(_ symbol: String, at time: Int64) -> Decimal {
         guard let rules = catalog.rules(symbol) else { return 0 }
         let spot = market.price(rules, at: time)

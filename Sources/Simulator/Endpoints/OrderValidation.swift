@@ -11,6 +11,8 @@ struct OrderRequest {
     var quoteOrderQty: Decimal?
     var price: Decimal?
     var stopPrice: Decimal?
+    /// Trailing stop distance in basis points.
+    var trailingDelta: Int64?
     var icebergQty: Decimal?
     var clientOrderId: String?
     var responseType: String
@@ -18,10 +20,20 @@ struct OrderRequest {
 
     var isBuy: Bool { side == "BUY" }
     var isConditional: Bool { type == "STOP_LOSS_LIMIT" || type == "TAKE_PROFIT_LIMIT" }
+    /// True for the four stop and take-profit types, which MAX_NUM_ALGO_ORDERS counts.
+    var isAlgo: Bool { ExchangeEngine.algoOrderTypes.contains(type) }
     var isMarket: Bool { type == "MARKET" }
+
+    /// True when the order triggers on a rise (STOP_LOSS BUY, TAKE_PROFIT SELL), which TRAILING_DELTA bounds
+    /// with its "above" limits; the other algo orders trigger on a fall.
+    var triggersAbove: Bool { type.hasPrefix("STOP_LOSS") == isBuy }
 }
 
 extension ExchangeEngine {
+    static let algoOrderTypes: Set<String> = ["STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"]
+    static let icebergOrderTypes: Set<String> = ["LIMIT", "LIMIT_MAKER", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"]
+    static let selfTradePreventionModes: Set<String> = ["NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH", "DECREMENT"]
+
     static let supportedOrderTypes: Set<String> = [
         "LIMIT", "MARKET", "STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT", "LIMIT_MAKER",
     ]
@@ -68,25 +80,29 @@ extension ExchangeEngine {
             throw APIFailure.notRequired("price")
         }
 
-        if parameters.has("trailingDelta") {
-            // TODO: trailing stops are not simulated; they are rejected rather than treated as plain stops.
-            throw APIFailure(code: -1013, "Trailing stop orders are not supported by the simulator.")
-        }
         let stopPrice = try parameters.decimal("stopPrice")
-        let conditional = ["STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"].contains(type)
-        if conditional {
-            if stopPrice == nil { throw APIFailure.eitherOr("stopPrice", "trailingDelta") }
-        } else if stopPrice != nil {
-            throw APIFailure.notRequired("stopPrice")
+        let trailingDelta = try parameters.integer("trailingDelta")
+        if Self.algoOrderTypes.contains(type) {
+            if stopPrice == nil, trailingDelta == nil { throw APIFailure.eitherOr("stopPrice", "trailingDelta") }
+        } else {
+            if stopPrice != nil { throw APIFailure.notRequired("stopPrice") }
+            if trailingDelta != nil { throw APIFailure.notRequired("trailingDelta") }
+        }
+        if let trailingDelta {
+            guard rules.isTrailingStopAllowed else {
+                throw APIFailure(code: -2010, "Trailing stop orders are not supported for this symbol.")
+            }
+            guard trailingDelta > 0 else { throw APIFailure.filter("TRAILING_DELTA") }
         }
 
         let icebergQty = try parameters.decimal("icebergQty")
         if icebergQty != nil {
-            guard ["LIMIT", "LIMIT_MAKER", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"].contains(type) else {
-                throw APIFailure.notRequired("icebergQty")
+            guard Self.icebergOrderTypes.contains(type) else { throw APIFailure.notRequired("icebergQty") }
+            guard rules.isIcebergAllowed else {
+                throw APIFailure(code: -2010, "Iceberg orders are not supported for this symbol.")
             }
             if let timeInForce, timeInForce != "GTC" {
-                throw APIFailure(code: -2010, "Iceberg orders must be GTC.")
+                throw APIFailure(code: -2010, "Unsupported order combination")
             }
         }
 
@@ -101,7 +117,9 @@ extension ExchangeEngine {
         let responseType = try parameters.optional("newOrderRespType") ?? defaultResponse
         guard ["ACK", "RESULT", "FULL"].contains(responseType) else { throw APIFailure.invalidParameter("newOrderRespType") }
         let preventionMode = try parameters.optional("selfTradePreventionMode") ?? "NONE"
-        guard ["NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH", "DECREMENT"].contains(preventionMode) else {
+        guard Self.selfTradePreventionModes.contains(preventionMode),
+              rules.allowedSelfTradePreventionModes?.contains(preventionMode) ?? true
+        else {
             throw APIFailure.invalidParameter("selfTradePreventionMode")
         }
         if let strategyType = try parameters.integer("strategyType"), strategyType < 1_000_000 {
@@ -117,7 +135,8 @@ extension ExchangeEngine {
 
         return OrderRequest(
             rules: rules, side: side, type: type, timeInForce: timeInForce, quantity: quantity,
-            quoteOrderQty: quoteOrderQty, price: price, stopPrice: stopPrice, icebergQty: icebergQty,
+            quoteOrderQty: quoteOrderQty, price: price, stopPrice: stopPrice, trailingDelta: trailingDelta,
+            icebergQty: icebergQty,
             clientOrderId: clientOrderId, responseType: responseType, selfTradePreventionMode: preventionMode
         )
     }
@@ -167,6 +186,10 @@ extension ExchangeEngine {
             if filter.max > 0, quantity > filter.max { throw APIFailure.filter("MARKET_LOT_SIZE") }
             if filter.step > 0, !DecimalText.isMultiple(quantity, of: filter.step) { throw APIFailure.filter("MARKET_LOT_SIZE") }
         }
+        if let delta = order.trailingDelta, let filter = rules.trailingDelta {
+            let bounds = order.triggersAbove ? (filter.minAbove, filter.maxAbove) : (filter.minBelow, filter.maxBelow)
+            if delta < bounds.0 || (bounds.1 > 0 && delta > bounds.1) { throw APIFailure.filter("TRAILING_DELTA") }
+        }
         if let icebergQty = order.icebergQty, let quantity = order.quantity, let parts = rules.icebergParts, parts > 0 {
             var quotient = quantity / icebergQty
             var rounded = Decimal()
@@ -181,7 +204,7 @@ extension ExchangeEngine {
            ledger.openOrderCount(symbol: rules.symbol) >= maximum {
             throw APIFailure.filter("MAX_NUM_ORDERS")
         }
-        if order.isConditional, let maximum = rules.maxNumAlgoOrders, maximum > 0,
+        if order.isAlgo, let maximum = rules.maxNumAlgoOrders, maximum > 0,
            ledger.openConditionalCount(symbol: rules.symbol) >= maximum {
             throw APIFailure.filter("MAX_NUM_ALGO_ORDERS")
         }

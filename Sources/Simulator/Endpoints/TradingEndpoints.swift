@@ -60,8 +60,7 @@ extension ExchangeEngine {
         }
         // Matching already ran up to `time`, so a new resting order only meets prices from now on.
         if order.isOpen { matchedUntil[order.symbol] = time }
-        return newOrderJSON(order, fills: fills, responseType: request.responseType, transactTime: time,
-                            preventionMode: request.selfTradePreventionMode).bytes
+        return newOrderJSON(order, fills: fills, responseType: request.responseType, transactTime: time).bytes
     }
 
     /// Checks balances, matches the order against the book, and stores it with its fills. Runs in a transaction.
@@ -71,10 +70,10 @@ extension ExchangeEngine {
         let quoteBalance = ledger.balance(rules.quoteAsset).free
         let baseBalance = ledger.balance(rules.baseAsset).free
 
-        if request.isConditional || request.type == "STOP_LOSS" || request.type == "TAKE_PROFIT" {
-            if conditionMet(type: request.type, isBuy: request.isBuy, stopPrice: request.stopPrice ?? 0, low: book.price, high: book.price) {
-                throw APIFailure.wouldTrigger
-            }
+        // A trailing order whose stop price is already met starts tracking instead of triggering.
+        if request.isAlgo, request.trailingDelta == nil, let stopPrice = request.stopPrice,
+           conditionMet(type: request.type, isBuy: request.isBuy, stopPrice: stopPrice, low: book.price, high: book.price) {
+            throw APIFailure.wouldTrigger
         }
         if request.type == "LIMIT_MAKER", let price = request.price {
             let crosses = request.isBuy ? price >= book.bestAsk.price : price <= (book.bestBid?.price ?? 0)
@@ -88,10 +87,22 @@ extension ExchangeEngine {
             origQuoteOrderQty: request.quoteOrderQty ?? 0, stopPrice: request.stopPrice ?? 0, status: "NEW",
             time: time, updateTime: time, workingTime: time, isWorking: true, lockedAmount: 0, lockedAsset: ""
         )
+        order.icebergQty = request.icebergQty ?? 0
+        order.selfTradePreventionMode = request.selfTradePreventionMode
+        if let delta = request.trailingDelta {
+            order.trailingDelta = delta
+            let isActive = request.stopPrice.map {
+                conditionMet(type: request.type, isBuy: request.isBuy, stopPrice: $0, low: book.price, high: book.price)
+            } ?? true
+            if isActive {
+                order.trailingTime = time
+                order.trailingExtreme = book.price
+            }
+        }
 
         let restsOrWaits = request.type != "MARKET"
         var plan = [PlannedFill]()
-        if !(request.isConditional || request.type == "STOP_LOSS" || request.type == "TAKE_PROFIT") && request.type != "LIMIT_MAKER" {
+        if !request.isAlgo && request.type != "LIMIT_MAKER" {
             plan = planFills(book: book, isBuy: request.isBuy, limit: request.price, quantity: request.quantity,
                              quoteBudget: request.quoteOrderQty)
         }
@@ -103,8 +114,11 @@ extension ExchangeEngine {
             let quantity = request.quantity ?? 0
             if request.isBuy {
                 let cost = (request.price ?? 0) * quantity
-                let needed = request.type == "STOP_LOSS" || request.type == "TAKE_PROFIT"
-                    ? (request.stopPrice ?? 0) * quantity : cost
+                // A market stop locks its value at the stop price, or for a trailing stop without one at the
+                // price that would trigger it now.
+                let trigger = request.stopPrice
+                    ?? book.price * (1 + Decimal(request.trailingDelta ?? 0) / 10_000)
+                let needed = request.type == "STOP_LOSS" || request.type == "TAKE_PROFIT" ? trigger * quantity : cost
                 guard quoteBalance >= needed else { throw APIFailure.insufficientBalance }
                 order.lockedAsset = rules.quoteAsset
                 order.lockedAmount = needed
@@ -128,7 +142,7 @@ extension ExchangeEngine {
             try ledger.adjust(order.lockedAsset, free: -order.lockedAmount, locked: order.lockedAmount)
         }
 
-        if request.isConditional || request.type == "STOP_LOSS" || request.type == "TAKE_PROFIT" {
+        if request.isAlgo {
             order.workingTime = -1
             order.isWorking = false
             try ledger.save(order)
@@ -301,8 +315,12 @@ extension ExchangeEngine {
                                 try fillIfCrossed(&order, rules: rules, low: extremes.low, high: extremes.high, at: time)
                                 continue
                             }
-                            guard conditionMet(type: order.type, isBuy: order.isBuy, stopPrice: order.stopPrice,
-                                               low: extremes.low, high: extremes.high) else { continue }
+                            if order.isTrailing {
+                                guard try trailingTriggered(&order, rules: rules, from: from, to: time) else { continue }
+                            } else {
+                                guard conditionMet(type: order.type, isBuy: order.isBuy, stopPrice: order.stopPrice,
+                                                   low: extremes.low, high: extremes.high) else { continue }
+                            }
                             try trigger(&order, rules: rules, current: current, at: time)
                         } else {
                             try fillIfCrossed(&order, rules: rules, low: extremes.low, high: extremes.high, at: time)
@@ -315,6 +333,38 @@ extension ExchangeEngine {
                 try? ledger.load()
             }
         }
+    }
+
+    /// Follows a waiting trailing order along the price path from `from` to `to`: it starts tracking once its
+    /// stop price is met (at once without one), then remembers the lowest price (BUY) or the highest (SELL) and
+    /// triggers when the price moves `trailingDelta` basis points back from it. Stores the tracking state.
+    /// - Returns: true when the order triggered in the interval.
+    private func trailingTriggered(_ order: inout PaperOrder, rules: SymbolRules, from: Int64, to time: Int64) throws -> Bool {
+        let samples = Int(min(200, max(2, (time - from) / 1000)))
+        let delta = Decimal(order.trailingDelta) / 10_000
+        let before = (order.trailingTime, order.trailingExtreme)
+        var triggered = false
+        for index in 1...samples {
+            let moment = from + (time - from) * Int64(index) / Int64(samples)
+            let price = market.price(rules, at: moment)
+            if order.trailingTime < 0 {
+                guard conditionMet(type: order.type, isBuy: order.isBuy, stopPrice: order.stopPrice, low: price, high: price)
+                else { continue }
+                order.trailingTime = moment
+                order.trailingExtreme = price
+                continue
+            }
+            if order.isBuy {
+                order.trailingExtreme = min(order.trailingExtreme, price)
+                if price >= order.trailingExtreme * (1 + delta) { triggered = true }
+            } else {
+                order.trailingExtreme = max(order.trailingExtreme, price)
+                if price <= order.trailingExtreme * (1 - delta) { triggered = true }
+            }
+            if triggered { break }
+        }
+        if !triggered, before != (order.trailingTime, order.trailingExtreme) { try ledger.save(order) }
+        return triggered
     }
 
     /// Fills a resting limit order in full at its price when the market traded through it.
@@ -594,16 +644,20 @@ extension ExchangeEngine {
             ("origQty", .decimal(order.origQty)), ("executedQty", .decimal(order.executedQty)),
             ("cummulativeQuoteQty", .decimal(order.cummulativeQuoteQty)), ("status", .string(order.status)),
             ("timeInForce", .string(order.timeInForce)), ("type", .string(order.type)), ("side", .string(order.side)),
-            // NOTE: icebergQty is checked against the filters but not stored, so it always reads 0 here.
-            ("stopPrice", .decimal(order.stopPrice)), ("icebergQty", .decimal(0)), ("time", .int(order.time)),
+            ("stopPrice", .decimal(order.stopPrice)), ("icebergQty", .decimal(order.icebergQty)), ("time", .int(order.time)),
             ("updateTime", .int(order.updateTime)), ("isWorking", .bool(order.isWorking)),
             ("workingTime", .int(order.workingTime)), ("origQuoteOrderQty", .decimal(order.origQuoteOrderQty)),
-            ("selfTradePreventionMode", .string("NONE")),
-        ])
+            ("selfTradePreventionMode", .string(order.selfTradePreventionMode)),
+        ] + trailingFields(order))
     }
 
-    private func newOrderJSON(_ order: PaperOrder, fills: [PaperTrade], responseType: String, transactTime: Int64,
-                              preventionMode: String) -> WireJSON {
+    /// `trailingDelta` and `trailingTime`, which Binance shows only on trailing stop orders.
+    private func trailingFields(_ order: PaperOrder) -> [(String, WireJSON)] {
+        guard order.isTrailing else { return [] }
+        return [("trailingDelta", .int(order.trailingDelta)), ("trailingTime", .int(order.trailingTime))]
+    }
+
+    private func newOrderJSON(_ order: PaperOrder, fills: [PaperTrade], responseType: String, transactTime: Int64) -> WireJSON {
         var fields: [(String, WireJSON)] = [
             ("symbol", .string(order.symbol)), ("orderId", .int(order.orderId)), ("orderListId", .int(-1)),
             ("clientOrderId", .string(order.clientOrderId)), ("transactTime", .int(transactTime)),
@@ -616,7 +670,9 @@ extension ExchangeEngine {
             ("timeInForce", .string(order.timeInForce)), ("type", .string(order.type)), ("side", .string(order.side)),
         ]
         if order.stopPrice > 0 { fields.append(("stopPrice", .decimal(order.stopPrice))) }
-        fields += [("workingTime", .int(order.workingTime)), ("selfTradePreventionMode", .string(preventionMode))]
+        if order.icebergQty > 0 { fields.append(("icebergQty", .decimal(order.icebergQty))) }
+        fields += trailingFields(order)
+        fields += [("workingTime", .int(order.workingTime)), ("selfTradePreventionMode", .string(order.selfTradePreventionMode))]
         if responseType == "FULL" {
             fields.append(("fills", .array(fills.map { fill in
                 .object([
@@ -639,7 +695,9 @@ extension ExchangeEngine {
             ("timeInForce", .string(order.timeInForce)), ("type", .string(order.type)), ("side", .string(order.side)),
         ]
         if order.stopPrice > 0 { fields.append(("stopPrice", .decimal(order.stopPrice))) }
-        fields.append(("selfTradePreventionMode", .string("NONE")))
+        if order.icebergQty > 0 { fields.append(("icebergQty", .decimal(order.icebergQty))) }
+        fields += trailingFields(order)
+        fields.append(("selfTradePreventionMode", .string(order.selfTradePreventionMode)))
         return .object(fields)
     }
 }

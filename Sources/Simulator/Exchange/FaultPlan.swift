@@ -18,6 +18,14 @@ package enum SimulatorFaultKind: Sendable, Equatable {
     case banned
     /// Process the request, then answer -1007 ("execution status unknown"), as Binance's gateway does on timeout.
     case backendTimeout
+    /// Hold the request this many milliseconds, then close the connection without processing it: a gateway that
+    /// keeps a request past the client's timeout and never passes it on.
+    case holdBeforeCommit(milliseconds: Int)
+    /// Hold the request this many milliseconds, then process it and answer: the exchange acts on a request the
+    /// client may already have given up on.
+    case lateCommit(milliseconds: Int)
+    /// Process the request at once (an order is placed), then hold the answer this many milliseconds.
+    case holdAfterCommit(milliseconds: Int)
 }
 
 /// When a fault fires.
@@ -34,11 +42,19 @@ package struct SimulatorFault: Sendable, Equatable {
     package var trigger: SimulatorFaultTrigger
     /// Only requests whose path starts with this prefix; nil matches every path.
     package var pathPrefix: String?
+    /// Only requests with this HTTP method, such as `POST`; nil matches every method.
+    package var method: String?
 
-    package init(_ kind: SimulatorFaultKind, trigger: SimulatorFaultTrigger = .probability(1), pathPrefix: String? = nil) {
+    package init(
+        _ kind: SimulatorFaultKind,
+        trigger: SimulatorFaultTrigger = .probability(1),
+        pathPrefix: String? = nil,
+        method: String? = nil
+    ) {
         self.kind = kind
         self.trigger = trigger
         self.pathPrefix = pathPrefix
+        self.method = method
     }
 }
 
@@ -74,10 +90,12 @@ package struct SimulatorFaultPlan: Sendable, Equatable {
     /// Parses a plan written as comma- or semicolon-separated items.
     ///
     /// Items: `seed=N`, `skew=MSms` (clock skew, may be negative), and faults written
-    /// `KIND[=VALUE][@PROBABILITY][#N[+N…]][~PATHPREFIX]`, where KIND is `latency` (VALUE in ms, such as `200ms`),
-    /// `5xx` (VALUE the status, default 503), `drop-before-commit`, `drop-after-commit`, `truncate`, `429`, `418`
-    /// or `-1007`. `@0.1` fires on 10 % of matching requests, `#3+5` on the 3rd and 5th; without either the
-    /// fault fires on every matching request. Example: `seed=7,latency=50ms@0.5,drop-after-commit#2~/api/v3/order`.
+    /// `KIND[=VALUE][@PROBABILITY][#N[+N…]][^METHOD][~PATHPREFIX]`, where KIND is `latency` (VALUE in ms, such as
+    /// `200ms`), `5xx` (VALUE the status, default 503), `drop-before-commit`, `drop-after-commit`, `truncate`,
+    /// `429`, `418`, `-1007`, or one of `hold-before-commit`, `late-commit` and `hold-after-commit` (VALUE the
+    /// hold in ms). `@0.1` fires on 10 % of matching requests, `#3+5` on the 3rd and 5th; without either the
+    /// fault fires on every matching request. `^POST` matches only that method.
+    /// Example: `seed=7,latency=50ms@0.5,hold-after-commit=12000ms#1^POST~/api/v3/order`.
     /// - Throws: `SimulatorFaultPlanError` naming the item that is not valid.
     package static func parse(_ text: String) throws -> SimulatorFaultPlan {
         var plan = SimulatorFaultPlan()
@@ -111,6 +129,15 @@ package struct SimulatorFaultPlan: Sendable, Equatable {
             guard pathPrefix?.hasPrefix("/") == true else {
                 throw SimulatorFaultPlanError(item: item, expected: "a path prefix starting with '/' after '~'")
             }
+        }
+        var method: String?
+        if let caret = rest.firstIndex(of: "^") {
+            let name = String(rest[rest.index(after: caret)...])
+            guard ["GET", "POST", "PUT", "DELETE"].contains(name) else {
+                throw SimulatorFaultPlanError(item: item, expected: "an HTTP method GET, POST, PUT or DELETE after '^'")
+            }
+            method = name
+            rest = rest[..<caret]
         }
         var trigger = SimulatorFaultTrigger.probability(1)
         if let hash = rest.firstIndex(of: "#") {
@@ -150,13 +177,23 @@ package struct SimulatorFaultPlan: Sendable, Equatable {
         case "429": kind = .tooManyRequests
         case "418": kind = .banned
         case "-1007": kind = .backendTimeout
+        case "hold-before-commit", "late-commit", "hold-after-commit":
+            guard let value, let milliseconds = parseMilliseconds(Substring(value)), milliseconds >= 0 else {
+                throw SimulatorFaultPlanError(item: item, expected: "\(name)=<milliseconds>ms, such as \(name)=12000ms")
+            }
+            switch name {
+            case "hold-before-commit": kind = .holdBeforeCommit(milliseconds: Int(milliseconds))
+            case "late-commit": kind = .lateCommit(milliseconds: Int(milliseconds))
+            default: kind = .holdAfterCommit(milliseconds: Int(milliseconds))
+            }
         default:
             throw SimulatorFaultPlanError(
                 item: item,
-                expected: "one of latency, 5xx, drop-before-commit, drop-after-commit, truncate, 429, 418, -1007, seed, skew"
+                expected: "one of latency, 5xx, drop-before-commit, drop-after-commit, truncate, 429, 418, -1007, "
+                    + "hold-before-commit, late-commit, hold-after-commit, seed, skew"
             )
         }
-        return SimulatorFault(kind, trigger: trigger, pathPrefix: pathPrefix)
+        return SimulatorFault(kind, trigger: trigger, pathPrefix: pathPrefix, method: method)
     }
 
     private static func parseMilliseconds(_ text: Substring) -> Int64? {
@@ -180,6 +217,28 @@ struct FaultDraw: Sendable {
     var latencyMilliseconds = 0
     /// The first non-latency fault that fired, if any.
     var kind: SimulatorFaultKind?
+
+    /// Time to wait before the request is processed: the latency plus any hold before commit.
+    var millisecondsBeforeProcessing: Int {
+        switch kind {
+        case .holdBeforeCommit(let milliseconds), .lateCommit(let milliseconds):
+            return latencyMilliseconds + milliseconds
+        default:
+            return latencyMilliseconds
+        }
+    }
+
+    /// True when the request is held and then dropped, so the exchange never acts on it.
+    var dropsAfterHolding: Bool {
+        if case .holdBeforeCommit = kind { return true }
+        return false
+    }
+
+    /// Time to hold the answer after the request was processed.
+    var millisecondsAfterProcessing: Int {
+        if case .holdAfterCommit(let milliseconds) = kind { return milliseconds }
+        return 0
+    }
 }
 
 /// Draws faults request by request; thread-safe.
@@ -196,13 +255,14 @@ final class FaultInjector: @unchecked Sendable {
 
     var isEmpty: Bool { plan.rules.isEmpty }
 
-    func draw(path: String) -> FaultDraw {
+    func draw(path: String, method: String) -> FaultDraw {
         guard !plan.rules.isEmpty else { return FaultDraw() }
         return lock.withLock {
             requestNumber += 1
             var draw = FaultDraw()
             for (index, rule) in plan.rules.enumerated() {
                 if let prefix = rule.pathPrefix, !path.hasPrefix(prefix) { continue }
+                if let wanted = rule.method, wanted != method { continue }
                 matchCounts[index] += 1
                 let fires: Bool
                 switch rule.trigger {

@@ -140,6 +140,9 @@ enum Routes {
         })
 
         // USD-M futures.
+        add(.get, "/fapi/v1/exchangeInfo", SimRoute(.futures, signed: false, weight: 1) {
+            engine, _, context throws(APIFailure) in engine.futuresExchangeInfo(at: context.time)
+        })
         add(.get, "/fapi/v1/premiumIndex", SimRoute(.futures, signed: false, weight: 1, parameters: ["symbol"]) {
             engine, parameters, context throws(APIFailure) in try engine.premiumIndex(parameters, at: context.time)
         })

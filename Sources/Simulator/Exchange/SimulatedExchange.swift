@@ -140,24 +140,32 @@ package final class SimulatedExchange: Sendable {
 
     /// Answers one request, applying the fault plan.
     package func serve(_ request: HTTPRequest) async -> SimulatorReply {
-        let fault = engine.faults.draw(path: request.path)
-        if fault.latencyMilliseconds > 0 {
-            try? await Task.sleep(for: .milliseconds(fault.latencyMilliseconds))
+        let fault = engine.faults.draw(path: request.path, method: request.method.rawValue)
+        if fault.millisecondsBeforeProcessing > 0 {
+            try? await Task.sleep(for: .milliseconds(fault.millisecondsBeforeProcessing))
         }
         if let early = engine.failBeforeProcessing(fault.kind, request: request) { return early }
+        if fault.dropsAfterHolding { return .dropConnection }
         let response = engine.process(request)
+        if fault.millisecondsAfterProcessing > 0 {
+            try? await Task.sleep(for: .milliseconds(fault.millisecondsAfterProcessing))
+        }
         return engine.failAfterProcessing(fault.kind, response: response)
     }
 
     /// Processes one request on the calling thread, sleeping for injected latency. `SimulatorServer` calls this,
     /// so its connection threads do not depend on Swift's cooperative thread pool.
     func serveBlocking(_ request: HTTPRequest) -> SimulatorReply {
-        let fault = engine.faults.draw(path: request.path)
-        if fault.latencyMilliseconds > 0 {
-            Thread.sleep(forTimeInterval: Double(fault.latencyMilliseconds) / 1000)
+        let fault = engine.faults.draw(path: request.path, method: request.method.rawValue)
+        if fault.millisecondsBeforeProcessing > 0 {
+            Thread.sleep(forTimeInterval: Double(fault.millisecondsBeforeProcessing) / 1000)
         }
         if let early = engine.failBeforeProcessing(fault.kind, request: request) { return early }
+        if fault.dropsAfterHolding { return .dropConnection }
         let response = engine.process(request)
+        if fault.millisecondsAfterProcessing > 0 {
+            Thread.sleep(forTimeInterval: Double(fault.millisecondsAfterProcessing) / 1000)
+        }
         return engine.failAfterProcessing(fault.kind, response: response)
     }
 

@@ -31,6 +31,15 @@ struct SymbolRules: Sendable {
         var avgPriceMins: Int
     }
 
+    /// TRAILING_DELTA bounds in basis points. "Above" applies to orders that trigger on a rise (STOP_LOSS BUY,
+    /// TAKE_PROFIT SELL and their LIMIT forms), "below" to those that trigger on a fall.
+    struct TrailingDelta: Sendable {
+        var minAbove: Int64
+        var maxAbove: Int64
+        var minBelow: Int64
+        var maxBelow: Int64
+    }
+
     var symbol: String
     var status: String
     var baseAsset: String
@@ -51,6 +60,11 @@ struct SymbolRules: Sendable {
     var maxNumOrders: Int?
     var maxNumAlgoOrders: Int?
     var icebergParts: Int?
+    var trailingDelta: TrailingDelta?
+    var isIcebergAllowed = true
+    var isTrailingStopAllowed = true
+    /// STP modes the symbol accepts; nil when exchangeInfo lists none, which accepts every mode.
+    var allowedSelfTradePreventionModes: [String]?
     /// `tickSize` and `stepSize` in units of 10^-8.
     var tickUnits: Int64 = 1
     var stepUnits: Int64 = 1
@@ -208,6 +222,9 @@ extension SymbolRules {
             quoteOrderQtyMarketAllowed: dictionary["quoteOrderQtyMarketAllowed"] as? Bool ?? true,
             isSpotTradingAllowed: dictionary["isSpotTradingAllowed"] as? Bool ?? true
         )
+        isIcebergAllowed = dictionary["icebergAllowed"] as? Bool ?? true
+        isTrailingStopAllowed = dictionary["allowTrailingStop"] as? Bool ?? true
+        allowedSelfTradePreventionModes = dictionary["allowedSelfTradePreventionModes"] as? [String]
         for filter in dictionary["filters"] as? [[String: Any]] ?? [] {
             func decimal(_ key: String) -> Decimal {
                 if let text = filter[key] as? String { return DecimalText.parse(text) ?? 0 }
@@ -247,6 +264,11 @@ extension SymbolRules {
             case "MAX_NUM_ORDERS": maxNumOrders = integer("maxNumOrders")
             case "MAX_NUM_ALGO_ORDERS": maxNumAlgoOrders = integer("maxNumAlgoOrders")
             case "ICEBERG_PARTS": icebergParts = integer("limit")
+            case "TRAILING_DELTA":
+                trailingDelta = .init(
+                    minAbove: Int64(integer("minTrailingAboveDelta")), maxAbove: Int64(integer("maxTrailingAboveDelta")),
+                    minBelow: Int64(integer("minTrailingBelowDelta")), maxBelow: Int64(integer("maxTrailingBelowDelta"))
+                )
             default: break
             }
         }

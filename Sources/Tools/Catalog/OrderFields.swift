@@ -13,6 +13,10 @@ enum OrderFields {
         DataField("cummulativeQuoteQty", .decimal, optional: true),
         DataField("origQuoteOrderQty", .decimal, optional: true),
         DataField("stopPrice", .decimal, optional: true),
+        DataField("icebergQty", .decimal, optional: true),
+        DataField("trailingDelta", .integer, optional: true),
+        DataField("trailingTime", .integer, optional: true),
+        DataField("selfTradePreventionMode", .string, optional: true),
         DataField("timeInForce", .string, optional: true),
         DataField("orderListId", .integer, optional: true),
         DataField("origClientOrderId", .string, optional: true),
@@ -36,13 +40,15 @@ enum OrderFields {
     static let listColumns = ["orderId", "side", "type", "status", "price", "origQty", "executedQty", "time"]
     static let decimalColumns: Set<String> = ["price", "origQty", "executedQty"]
 
-    /// Drops Binance's placeholder zeros (`stopPrice` "0.00000000" on orders without a stop) so results stay small.
+    /// Drops Binance's placeholders (`stopPrice` "0.00000000" on orders without a stop, the default STP mode
+    /// `NONE`) so results stay small.
     static func mapOrder(_ payload: JSONValue) throws(ToolError) -> JSONValue {
         var mapped = try DataShape.map(payload, order)
         if case .object(var members) = mapped {
-            for name in ["stopPrice", "origQuoteOrderQty"] where members[name] == "0" {
+            for name in ["stopPrice", "origQuoteOrderQty", "icebergQty"] where members[name] == "0" {
                 members[name] = nil
             }
+            if members["selfTradePreventionMode"] == "NONE" { members["selfTradePreventionMode"] = nil }
             mapped = .object(members)
         }
         return mapped

@@ -20,12 +20,21 @@ struct OrderPreparation {
         let account = try await gateway.json(.account)
         let balances = try Balances(account)
         let average = try await gateway.json(.avgPrice, ["symbol": draft.symbol])
-        let environment = OrderEnvironment(
+        var environment = OrderEnvironment(
             averagePrice: DataShape.decimal(average["price"]),
             freeBase: balances.free(rules.baseAsset),
             freeQuote: balances.free(rules.quoteAsset),
             takerCommissionRate: DataShape.decimal(account["commissionRates"]?["taker"])
         )
+        if OrderCheck.needsOpenOrderCounts(draft, rules: rules) {
+            // The symbol's open orders (request weight 6) are counted fresh for each order. Orders placed or
+            // filled elsewhere change the count, so a local tally would drift.
+            let open = try await gateway.json(.openOrders, ["symbol": draft.symbol]).arrayValue ?? []
+            environment.openOrderCount = open.count
+            environment.openAlgoOrderCount = open.filter { entry in
+                OrderCheck.algoOrderTypes.contains(entry["type"]?.stringValue ?? "")
+            }.count
+        }
         let order = try OrderCheck.check(draft, rules: rules, environment: environment)
         return Prepared(draft: draft, rules: rules, environment: environment, order: order)
     }
@@ -110,7 +119,8 @@ struct OrderPreparation {
             [
                 "symbol": DataShape.string, "side": DataShape.string, "type": DataShape.string,
                 "timeInForce": DataShape.string, "quantity": DataShape.decimal, "quoteOrderQty": DataShape.decimal,
-                "price": DataShape.decimal, "stopPrice": DataShape.decimal,
+                "price": DataShape.decimal, "stopPrice": DataShape.decimal, "trailingDelta": DataShape.integer,
+                "icebergQty": DataShape.decimal, "selfTradePreventionMode": DataShape.string,
             ],
             required: ["symbol", "side", "type"]
         ),

@@ -14,6 +14,9 @@ enum OrderTools {
         Parameters.quoteOrderQuantity,
         Parameters.clientOrderID,
         Parameters.round,
+        Parameters.icebergQuantity,
+        Parameters.trailingDelta,
+        Parameters.selfTradePreventionMode,
     ]
 
     static func previewOrder(_ gateway: ExchangeGateway) -> Tool {

@@ -38,6 +38,20 @@ enum Parameters {
     static let stopPrice = ToolParameter(
         "stop_price", .decimal, "Trigger price of STOP_LOSS and TAKE_PROFIT orders, a multiple of the tick size."
     )
+    static let icebergQuantity = ToolParameter(
+        "iceberg_qty", .decimal,
+        "Visible part of an iceberg order (LIMIT, LIMIT_MAKER, STOP_LOSS_LIMIT, TAKE_PROFIT_LIMIT; GTC only), a "
+            + "multiple of the step size below quantity."
+    )
+    static let trailingDelta = ToolParameter(
+        "trailing_delta", .integer(minimum: 1, maximum: 10_000),
+        "Trailing stop distance in basis points (100 is 1 %) for STOP_LOSS and TAKE_PROFIT types, with or without "
+            + "stop_price; the symbol's TRAILING_DELTA filter bounds it."
+    )
+    static let selfTradePreventionMode = ToolParameter(
+        "self_trade_prevention_mode", .enumeration(["NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH", "DECREMENT"]),
+        "What happens when the order would trade with another of your orders; the symbol lists the modes it allows."
+    )
     static let quoteOrderQuantity = ToolParameter(
         "quote_order_qty", .decimal, "For MARKET orders instead of quantity: amount of the quote asset to spend or receive."
     )

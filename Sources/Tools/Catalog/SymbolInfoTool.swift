@@ -91,7 +91,10 @@ enum SymbolInfoTool {
         case "MAX_NUM_ALGO_ORDERS":
             return "At most \(filter.maxNumAlgoOrders ?? filter.limit ?? 0) open stop and take-profit orders."
         case "TRAILING_DELTA":
-            return "Trailing delta of stop orders within the exchange's bounds, in basis points."
+            func bound(_ value: Int?) -> String { value.map(String.init) ?? "?" }
+            return "trailing_delta of stop orders that trigger on a rise from \(bound(filter.minTrailingAboveDelta)) to "
+                + "\(bound(filter.maxTrailingAboveDelta)), on a fall from \(bound(filter.minTrailingBelowDelta)) to "
+                + "\(bound(filter.maxTrailingBelowDelta)) basis points (100 is 1 %)."
         default:
             return "Checked by the exchange."
         }

@@ -23,6 +23,8 @@ package struct Configuration: Sendable {
     /// Largest total notional of orders per UTC day, per quote asset (`BINANCE_DAILY_NOTIONAL_LIMIT`); nil means none.
     package var dailyNotionalLimit: Decimal?
     package var recvWindowMilliseconds: Int
+    /// Time allowed for one HTTP exchange with Binance (`BINANCE_REQUEST_TIMEOUT`), in milliseconds.
+    package var requestTimeoutMilliseconds: Int = 10_000
     package var rateLimitEnabled: Bool
     package var maxRequestsPerMinute: Int
     package var inputValidation: Bool
@@ -49,6 +51,7 @@ package struct Configuration: Sendable {
         ("BINANCE_ALLOWED_ORDER_TYPES", "", "comma-separated order types orders may use, such as LIMIT,MARKET; empty allows all"),
         ("BINANCE_DAILY_NOTIONAL_LIMIT", "", "largest total order value per UTC day in each quote asset"),
         ("BINANCE_RECV_WINDOW", "5000", "recvWindow of signed requests in milliseconds, at most 60000"),
+        ("BINANCE_REQUEST_TIMEOUT", "10000", "time allowed for one HTTP request in milliseconds, 100 to 120000"),
         ("MCP_RATE_LIMIT_ENABLED", "true", "limit tool invocations per minute"),
         ("MCP_MAX_REQUESTS_PER_MINUTE", "60", "tool invocations allowed per minute"),
         ("MCP_INPUT_VALIDATION", "true", "accepted for compatibility with the Python server; validation always runs"),
@@ -57,6 +60,7 @@ package struct Configuration: Sendable {
         ("BINANCE_SHELL_LOG_LEVEL", "warning", "stderr log level: trace, debug, info, notice, warning, error, critical"),
         ("BINANCE_SIM_FAULTS", "", "faults the simulated exchange injects, for tests and demos (environment only)"),
         ("BINANCE_SIM_RATE_LIMITS", "binance", "rate limits of the simulated exchange: binance, or unlimited for benchmarks"),
+        ("BINANCE_SIM_CLOCK", "", "fixed time of the simulated exchange in milliseconds, for repeatable tests (environment only)"),
     ]
 
     /// Reads the configuration from `environment`, falling back to `KEY=value` lines of `envFileText`.
@@ -102,6 +106,7 @@ package struct Configuration: Sendable {
             maxOrderNotional: nil,
             symbolAllowlist: [],
             recvWindowMilliseconds: try integer("BINANCE_RECV_WINDOW", default: 5000, range: 1...60000),
+            requestTimeoutMilliseconds: try integer("BINANCE_REQUEST_TIMEOUT", default: 10_000, range: 100...120_000),
             rateLimitEnabled: try flag("MCP_RATE_LIMIT_ENABLED", default: true),
             maxRequestsPerMinute: try integer("MCP_MAX_REQUESTS_PER_MINUTE", default: 60, range: 1...100_000),
             inputValidation: try flag("MCP_INPUT_VALIDATION", default: true),

@@ -13,6 +13,12 @@ package struct SymbolRules: Sendable, Equatable, Decodable {
     package var orderTypes: [String]
     package var quoteOrderQtyMarketAllowed: Bool?
     package var filters: [SymbolFilter]
+    /// Whether orders may carry `icebergQty`; nil when exchangeInfo does not say (futures).
+    package var icebergAllowed: Bool? = nil
+    /// Whether stop orders may carry `trailingDelta`; nil when exchangeInfo does not say.
+    package var allowTrailingStop: Bool? = nil
+    /// Self-trade prevention modes the symbol accepts; nil when exchangeInfo lists none.
+    package var allowedSelfTradePreventionModes: [String]? = nil
 
     /// Returns the filter of the given `filterType`, such as `LOT_SIZE`.
     package func filter(_ type: String) -> SymbolFilter? {
@@ -53,6 +59,11 @@ package struct SymbolFilter: Sendable, Equatable, Decodable {
     package var limit: Int?
     package var maxNumOrders: Int?
     package var maxNumAlgoOrders: Int?
+    /// TRAILING_DELTA bounds in basis points: "above" for orders that trigger on a rise, "below" on a fall.
+    package var minTrailingAboveDelta: Int?
+    package var maxTrailingAboveDelta: Int?
+    package var minTrailingBelowDelta: Int?
+    package var maxTrailingBelowDelta: Int?
 
     package init(filterType: String) { self.filterType = filterType }
 }
@@ -139,8 +150,13 @@ extension SymbolRules {
             filters.append(filter)
         }
 
-        if typed.trailingDelta != nil {
-            filters.append(SymbolFilter(filterType: "TRAILING_DELTA"))
+        if let trailing = typed.trailingDelta {
+            var filter = SymbolFilter(filterType: "TRAILING_DELTA")
+            filter.minTrailingAboveDelta = trailing.minTrailingAboveDelta
+            filter.maxTrailingAboveDelta = trailing.maxTrailingAboveDelta
+            filter.minTrailingBelowDelta = trailing.minTrailingBelowDelta
+            filter.maxTrailingBelowDelta = trailing.maxTrailingBelowDelta
+            filters.append(filter)
         }
 
         self.init(
@@ -152,7 +168,10 @@ extension SymbolRules {
             quoteAssetPrecision: info.quoteAssetPrecision,
             orderTypes: info.orderTypes,
             quoteOrderQtyMarketAllowed: info.quoteOrderQtyMarketAllowed,
-            filters: filters
+            filters: filters,
+            icebergAllowed: info.icebergAllowed,
+            allowTrailingStop: info.allowTrailingStop,
+            allowedSelfTradePreventionModes: info.allowedSelfTradePreventionModes
         )
     }
 }

@@ -2,11 +2,9 @@ import BinanceAPI
 import Foundation
 
 /// The local checks every order passes before it leaves, shared by `preview_order` and `create_order`:
-/// parameters required per order type, then PRICE_FILTER, LOT_SIZE and MARKET_LOT_SIZE, MIN_NOTIONAL and
-/// NOTIONAL, PERCENT_PRICE and PERCENT_PRICE_BY_SIDE, and the free balance.
-///
-/// NOTE: MAX_NUM_ORDERS, MAX_NUM_ALGO_ORDERS, ICEBERG_PARTS and TRAILING_DELTA are not checked here, so only
-/// the exchange (and `order/test` in a preview) reports them.
+/// parameters required per order type, then PRICE_FILTER, LOT_SIZE and MARKET_LOT_SIZE, ICEBERG_PARTS,
+/// TRAILING_DELTA, PERCENT_PRICE and PERCENT_PRICE_BY_SIDE, MIN_NOTIONAL and NOTIONAL, MAX_NUM_ORDERS and
+/// MAX_NUM_ALGO_ORDERS (when the environment has the open-order counts), and the free balance.
 ///
 /// All arithmetic is `Decimal`. A value off a tick or step is rejected with the nearest valid values, unless
 /// the draft requests rounding down. A rounded value is reported as an adjustment, so nothing changes silently.
@@ -14,6 +12,8 @@ package enum OrderCheck {
     static let typesWithPrice: Set<String> = ["LIMIT", "LIMIT_MAKER", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"]
     static let typesWithStopPrice: Set<String> = ["STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"]
     static let typesWithTimeInForce: Set<String> = ["LIMIT", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"]
+    /// Order types that take `iceberg_qty`.
+    static let typesWithIceberg: Set<String> = ["LIMIT", "LIMIT_MAKER", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"]
 
     /// Checks a draft against the symbol's rules and returns the order to send.
     /// - Throws: `validation_error` for missing or superfluous parameters, `filter_violation` for values the
@@ -37,6 +37,8 @@ package enum OrderCheck {
             price: nil,
             stopPrice: nil,
             timeInForce: typesWithTimeInForce.contains(draft.type) ? (draft.timeInForce ?? "GTC") : nil,
+            trailingDelta: draft.trailingDelta,
+            selfTradePreventionMode: draft.selfTradePreventionMode,
             notional: nil,
             isNotionalEstimated: false,
             adjustments: []
@@ -53,9 +55,16 @@ package enum OrderCheck {
         if let quoteQuantity = draft.quoteOrderQuantity {
             try checkQuoteQuantity(quoteQuantity, rules: rules)
         }
+        if let iceberg = draft.icebergQuantity {
+            order.icebergQuantity = try checkIceberg(iceberg, draft: draft, rules: rules, order: &order)
+        }
+        if let delta = draft.trailingDelta {
+            try checkTrailingDelta(delta, draft: draft, rules: rules)
+        }
 
         try checkPercentPrice(order, rules: rules, environment: environment)
         try checkNotional(&order, rules: rules, environment: environment)
+        try checkOpenOrderLimits(draft, rules: rules, environment: environment)
         try checkBalance(order, environment: environment)
         return order
     }
@@ -78,6 +87,25 @@ package enum OrderCheck {
                     + "the symbol does not accept orders by quote amount."
             )
         }
+        if let iceberg = draft.icebergQuantity, rules.icebergAllowed == false {
+            throw .validation(
+                "Invalid iceberg_qty '\(DecimalText.format(iceberg))' for \(draft.symbol): the symbol does not accept "
+                    + "iceberg orders."
+            )
+        }
+        if let delta = draft.trailingDelta, rules.allowTrailingStop == false {
+            throw .validation(
+                "Invalid trailing_delta '\(delta)' for \(draft.symbol): the symbol does not accept trailing stop orders."
+            )
+        }
+        if let mode = draft.selfTradePreventionMode, let allowed = rules.allowedSelfTradePreventionModes,
+            !allowed.contains(mode)
+        {
+            throw .validation(
+                "Invalid self_trade_prevention_mode '\(mode)' for \(draft.symbol): allowed modes are "
+                    + "\(allowed.joined(separator: ", "))."
+            )
+        }
     }
 
     static func checkParameterSet(_ draft: OrderDraft) throws(ToolError) {
@@ -90,8 +118,27 @@ package enum OrderCheck {
                 "Invalid price '\(DecimalText.format(price))' for a \(type) order: \(type) orders take no price; remove it."
             )
         }
-        if typesWithStopPrice.contains(type), draft.stopPrice == nil {
-            throw .validation("Missing stop_price: \(type) orders need a stop_price.")
+        if typesWithStopPrice.contains(type), draft.stopPrice == nil, draft.trailingDelta == nil {
+            throw .validation("Missing stop_price: \(type) orders need a stop_price or a trailing_delta.")
+        }
+        if !typesWithStopPrice.contains(type), let delta = draft.trailingDelta {
+            throw .validation(
+                "Invalid trailing_delta '\(delta)' for a \(type) order: only STOP_LOSS, STOP_LOSS_LIMIT, TAKE_PROFIT "
+                    + "and TAKE_PROFIT_LIMIT orders trail; remove it."
+            )
+        }
+        if let iceberg = draft.icebergQuantity {
+            guard typesWithIceberg.contains(type) else {
+                throw .validation(
+                    "Invalid iceberg_qty '\(DecimalText.format(iceberg))' for a \(type) order: only LIMIT, LIMIT_MAKER, "
+                        + "STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT orders take iceberg_qty."
+                )
+            }
+            if let timeInForce = draft.timeInForce, timeInForce != "GTC" {
+                throw .validation(
+                    "Invalid time_in_force '\(timeInForce)' for an iceberg order: orders with iceberg_qty must be GTC."
+                )
+            }
         }
         if !typesWithStopPrice.contains(type), let stopPrice = draft.stopPrice {
             throw .validation(

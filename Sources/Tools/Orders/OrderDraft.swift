@@ -19,6 +19,12 @@ package struct OrderDraft: Sendable, Equatable {
     package var price: Decimal?
     package var stopPrice: Decimal?
     package var timeInForce: String?
+    /// Visible part of an iceberg order.
+    package var icebergQuantity: Decimal?
+    /// Trailing stop distance in basis points (100 is 1 %).
+    package var trailingDelta: Int?
+    /// Binance's `selfTradePreventionMode`, such as `EXPIRE_MAKER`; nil leaves the symbol's default.
+    package var selfTradePreventionMode: String?
     package var clientOrderID: String?
     /// True when the user asked for prices and quantities off a tick or step to be rounded down.
     package var roundsDown: Bool
@@ -32,6 +38,9 @@ package struct OrderDraft: Sendable, Equatable {
         price: Decimal? = nil,
         stopPrice: Decimal? = nil,
         timeInForce: String? = nil,
+        icebergQuantity: Decimal? = nil,
+        trailingDelta: Int? = nil,
+        selfTradePreventionMode: String? = nil,
         clientOrderID: String? = nil,
         roundsDown: Bool = false
     ) {
@@ -43,6 +52,9 @@ package struct OrderDraft: Sendable, Equatable {
         self.price = price
         self.stopPrice = stopPrice
         self.timeInForce = timeInForce
+        self.icebergQuantity = icebergQuantity
+        self.trailingDelta = trailingDelta
+        self.selfTradePreventionMode = selfTradePreventionMode
         self.clientOrderID = clientOrderID
         self.roundsDown = roundsDown
     }
@@ -64,6 +76,9 @@ package struct OrderDraft: Sendable, Equatable {
             price: arguments.decimal("price"),
             stopPrice: arguments.decimal("stop_price"),
             timeInForce: arguments.string("time_in_force"),
+            icebergQuantity: arguments.decimal("iceberg_qty"),
+            trailingDelta: arguments.integer("trailing_delta").map { Int($0) },
+            selfTradePreventionMode: arguments.string("self_trade_prevention_mode"),
             clientOrderID: arguments.string("client_order_id"),
             roundsDown: arguments.string("round") == "down"
         )
@@ -80,17 +95,25 @@ package struct OrderEnvironment: Sendable, Equatable {
     package var freeQuote: Decimal?
     /// Taker commission rate, such as 0.001; nil when unknown.
     package var takerCommissionRate: Decimal?
+    /// Open orders on the symbol, for MAX_NUM_ORDERS; nil skips that check.
+    package var openOrderCount: Int?
+    /// Open stop and take-profit orders on the symbol, for MAX_NUM_ALGO_ORDERS; nil skips that check.
+    package var openAlgoOrderCount: Int?
 
     package init(
         averagePrice: Decimal? = nil,
         freeBase: Decimal? = nil,
         freeQuote: Decimal? = nil,
-        takerCommissionRate: Decimal? = nil
+        takerCommissionRate: Decimal? = nil,
+        openOrderCount: Int? = nil,
+        openAlgoOrderCount: Int? = nil
     ) {
         self.averagePrice = averagePrice
         self.freeBase = freeBase
         self.freeQuote = freeQuote
         self.takerCommissionRate = takerCommissionRate
+        self.openOrderCount = openOrderCount
+        self.openAlgoOrderCount = openAlgoOrderCount
     }
 }
 
@@ -114,6 +137,9 @@ package struct CheckedOrder: Sendable, Equatable {
     package var price: Decimal?
     package var stopPrice: Decimal?
     package var timeInForce: String?
+    package var icebergQuantity: Decimal? = nil
+    package var trailingDelta: Int? = nil
+    package var selfTradePreventionMode: String? = nil
     /// Order value in the quote asset: price × quantity, or an estimate at the average price for MARKET orders.
     package var notional: Decimal?
     /// True when `notional` is an estimate (MARKET and stop-market orders).
@@ -131,6 +157,9 @@ package struct CheckedOrder: Sendable, Equatable {
         parameters.set("quoteOrderQty", quoteOrderQuantity.map(DecimalText.format))
         parameters.set("price", price.map(DecimalText.format))
         parameters.set("stopPrice", stopPrice.map(DecimalText.format))
+        parameters.set("trailingDelta", trailingDelta.map { String($0) })
+        parameters.set("icebergQty", icebergQuantity.map(DecimalText.format))
+        parameters.set("selfTradePreventionMode", selfTradePreventionMode)
         parameters.set("newClientOrderId", clientOrderID)
         return parameters
     }
@@ -147,6 +176,9 @@ package struct CheckedOrder: Sendable, Equatable {
         if let quoteOrderQuantity { members["quoteOrderQty"] = .string(DecimalText.format(quoteOrderQuantity)) }
         if let price { members["price"] = .string(DecimalText.format(price)) }
         if let stopPrice { members["stopPrice"] = .string(DecimalText.format(stopPrice)) }
+        if let trailingDelta { members["trailingDelta"] = .int(trailingDelta) }
+        if let icebergQuantity { members["icebergQty"] = .string(DecimalText.format(icebergQuantity)) }
+        if let selfTradePreventionMode { members["selfTradePreventionMode"] = .string(selfTradePreventionMode) }
         return .object(members)
     }
 

@@ -76,6 +76,7 @@ extension ToolEngine {
                 futuresBaseURL: futures,
                 credentials: credentials,
                 recvWindowMilliseconds: configuration.recvWindowMilliseconds,
+                requestTimeout: .milliseconds(configuration.requestTimeoutMilliseconds),
                 // Processes sharing a home share a key, so each obeys a 429 pause or 418 ban any of them received.
                 sharedLimitStatePath: venue == .sim ? nil : configuration.home + "/rate-limit-state.json"
             ),

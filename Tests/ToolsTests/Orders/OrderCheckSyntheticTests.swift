@@ -116,7 +116,7 @@ struct OrderCheckSyntheticTests {
     @Test func takeProfitLimitNeedsStopPriceAndDefaultsToGTC() throws {
         let rules = Self.rules([])
         var draft = OrderDraft(symbol: "TESTUSDT", side: "SELL", type: "TAKE_PROFIT_LIMIT", quantity: .amount(1), price: 110)
-        #expect(Self.message(draft, rules) == "Missing stop_price: TAKE_PROFIT_LIMIT orders need a stop_price.")
+        #expect(Self.message(draft, rules) == "Missing stop_price: TAKE_PROFIT_LIMIT orders need a stop_price or a trailing_delta.")
         draft.stopPrice = 109
         let parameters = try OrderCheck.check(draft, rules: rules, environment: Self.environment)
             .requestParameters(clientOrderID: "tp-1")

@@ -115,7 +115,7 @@ struct OrderCheckTests {
              error: "Invalid quote_order_qty '100' for a LIMIT order: only MARKET orders take quote_order_qty."),
         Case(name: "STOP_LOSS_LIMIT without stop price", draft: OrderDraft(
             symbol: "BTCUSDT", side: "SELL", type: "STOP_LOSS_LIMIT", quantity: .amount(number("0.001")), price: 60000),
-             error: "Missing stop_price: STOP_LOSS_LIMIT orders need a stop_price."),
+             error: "Missing stop_price: STOP_LOSS_LIMIT orders need a stop_price or a trailing_delta."),
         Case(name: "order type the symbol lacks", draft: OrderDraft(
             symbol: "BTCUSDT", side: "SELL", type: "STOP_LOSS", quantity: .amount(number("0.001")), stopPrice: 60000),
              error: "Invalid order_type 'STOP_LOSS' for BTCUSDT: allowed types are LIMIT, LIMIT_MAKER, MARKET, STOP_LOSS_LIMIT, TAKE_PROFIT_LIMIT."),
