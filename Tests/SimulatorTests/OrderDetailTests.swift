@@ -83,6 +83,15 @@ import TestSupport
         #expect(client.exchange.openOrderCount == 0)
     }
 
+    @Test func preventionModeDefaultsToSymbolDefault() async throws {
+        let symbol = SimTestClient.legacyFilterSymbol
+            .replacingOccurrences(of: #""permissions":["SPOT"]"#,
+                                  with: #""permissions":["SPOT"],"defaultSelfTradePreventionMode":"EXPIRE_TAKER""#)
+        let client = try SimTestClient.make(extraSymbols: [symbol])
+        let placed = object(await client.order([("symbol", "LEGACYUSDT"), ("side", "BUY"), ("type", "MARKET"), ("quoteOrderQty", "20")]))
+        #expect(placed["selfTradePreventionMode"] as? String == "EXPIRE_TAKER", "\(placed)")
+    }
+
     @Test func preventionModeOutsideSymbolListIsRejected() async throws {
         let client = try SimTestClient.make()
         // BTCUSDT's recorded allowedSelfTradePreventionModes lack DECREMENT.

@@ -15,8 +15,8 @@ extension ExchangeEngine {
         return rules
     }
 
-    /// Answers `GET /fapi/v1/exchangeInfo`: the futures limits and one perpetual contract per futures symbol,
-    /// with rules derived from spot as `FuturesContract` describes. The endpoint takes no parameters.
+    /// Returns the body of `GET /fapi/v1/exchangeInfo`: the futures limits and one perpetual contract per futures
+    /// symbol, with rules derived from spot as `FuturesContract` describes. The endpoint takes no parameters.
     func futuresExchangeInfo(at time: Int64) -> [UInt8] {
         let limits = options.rateLimits
         func limit(_ type: String, _ interval: String, _ number: Int, _ value: Int) -> WireJSON {

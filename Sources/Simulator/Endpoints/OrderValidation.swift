@@ -25,7 +25,7 @@ struct OrderRequest {
     var isMarket: Bool { type == "MARKET" }
 
     /// True when the order triggers on a rise (STOP_LOSS BUY, TAKE_PROFIT SELL), which TRAILING_DELTA bounds
-    /// with its "above" limits; the other algo orders trigger on a fall.
+    /// with its "above" limits. The other algo orders trigger on a fall.
     var triggersAbove: Bool { type.hasPrefix("STOP_LOSS") == isBuy }
 }
 
@@ -116,7 +116,7 @@ extension ExchangeEngine {
         let defaultResponse = type == "MARKET" || type == "LIMIT" ? "FULL" : "ACK"
         let responseType = try parameters.optional("newOrderRespType") ?? defaultResponse
         guard ["ACK", "RESULT", "FULL"].contains(responseType) else { throw APIFailure.invalidParameter("newOrderRespType") }
-        let preventionMode = try parameters.optional("selfTradePreventionMode") ?? "NONE"
+        let preventionMode = try parameters.optional("selfTradePreventionMode") ?? rules.defaultSelfTradePreventionMode
         guard Self.selfTradePreventionModes.contains(preventionMode),
               rules.allowedSelfTradePreventionModes?.contains(preventionMode) ?? true
         else {

@@ -335,9 +335,9 @@ extension ExchangeEngine {
         }
     }
 
-    /// Follows a waiting trailing order along the price path from `from` to `to`: it starts tracking once its
-    /// stop price is met (at once without one), then remembers the lowest price (BUY) or the highest (SELL) and
-    /// triggers when the price moves `trailingDelta` basis points back from it. Stores the tracking state.
+    /// Follows a waiting trailing order along the price path from `from` to `to` and stores its tracking state.
+    /// The order starts tracking once its stop price is met (at once without one). It then remembers the lowest
+    /// price (BUY) or the highest (SELL), and triggers when the price moves `trailingDelta` basis points back.
     /// - Returns: true when the order triggered in the interval.
     private func trailingTriggered(_ order: inout PaperOrder, rules: SymbolRules, from: Int64, to time: Int64) throws -> Bool {
         let samples = Int(min(200, max(2, (time - from) / 1000)))

@@ -28,9 +28,9 @@ struct FuturesContract: Sendable, Equatable {
                              "TRAILING_STOP_MARKET"]
     static let timeInForce = ["GTC", "IOC", "FOK", "GTX", "GTD"]
 
-    /// Derives the contract of a spot symbol: the tick is ten spot ticks, the step a hundred spot steps (at
-    /// most 1), the minimum price and quantity one tick and one step, MARKET orders take at most a tenth of
-    /// the maximum quantity, and every order is worth at least 5 USDT.
+    /// Derives the contract of a spot symbol. The tick is ten spot ticks and the step a hundred spot steps (at
+    /// most 1). The minimum price and quantity are one tick and one step, MARKET orders take at most a tenth
+    /// of the maximum quantity, and every order must be worth at least 5 USDT.
     init(spot rules: SymbolRules) {
         symbol = rules.symbol
         baseAsset = rules.baseAsset
@@ -50,7 +50,7 @@ struct FuturesContract: Sendable, Equatable {
     var pricePrecision: Int { DecimalText.scale(of: tickSize) }
     var quantityPrecision: Int { DecimalText.scale(of: stepSize) }
 
-    /// The contract as one element of `GET /fapi/v1/exchangeInfo`'s `symbols`, in Binance's field order.
+    /// Returns the contract as one element of `GET /fapi/v1/exchangeInfo`'s `symbols`, in Binance's field order.
     func json(onboardDate: Int64) -> WireJSON {
         let filters: [WireJSON] = [
             .object([

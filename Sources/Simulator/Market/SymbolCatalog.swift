@@ -65,6 +65,8 @@ struct SymbolRules: Sendable {
     var isTrailingStopAllowed = true
     /// STP modes the symbol accepts; nil when exchangeInfo lists none, which accepts every mode.
     var allowedSelfTradePreventionModes: [String]?
+    /// The STP mode of orders that name none.
+    var defaultSelfTradePreventionMode = "NONE"
     /// `tickSize` and `stepSize` in units of 10^-8.
     var tickUnits: Int64 = 1
     var stepUnits: Int64 = 1
@@ -225,6 +227,7 @@ extension SymbolRules {
         isIcebergAllowed = dictionary["icebergAllowed"] as? Bool ?? true
         isTrailingStopAllowed = dictionary["allowTrailingStop"] as? Bool ?? true
         allowedSelfTradePreventionModes = dictionary["allowedSelfTradePreventionModes"] as? [String]
+        defaultSelfTradePreventionMode = dictionary["defaultSelfTradePreventionMode"] as? String ?? "NONE"
         for filter in dictionary["filters"] as? [[String: Any]] ?? [] {
             func decimal(_ key: String) -> Decimal {
                 if let text = filter[key] as? String { return DecimalText.parse(text) ?? 0 }

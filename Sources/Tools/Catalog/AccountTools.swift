@@ -170,13 +170,29 @@ enum AccountTools {
     }
 
     static func openOrders(_ gateway: ExchangeGateway) -> Tool {
-        let schema = DataShape.object(["orders": DataShape.array(of: OrderFields.orderSchema)], required: ["orders"])
+        let schema = DataShape.object(
+            [
+                "orders": DataShape.array(of: OrderFields.orderSchema),
+                "total": DataShape.integer,
+                "offset": DataShape.integer,
+                "returned": DataShape.integer,
+                "hasMore": DataShape.boolean,
+                "nextOffset": DataShape.integer,
+            ],
+            required: ["orders", "total", "offset", "returned", "hasMore"]
+        )
         return Tool(
             name: "get_open_orders",
             title: "Open orders",
-            summary: "Open orders of one symbol, or of every symbol when none is given.",
+            summary: "Open orders of one symbol, or of every symbol when none is given, oldest first and paged: at most "
+                + "'limit' per call, from 'offset'.",
             group: .account,
-            parameters: [Parameters.symbol(required: false)],
+            parameters: [
+                Parameters.symbol(required: false),
+                Parameters.limit(1, 1000, default: 100, "Orders per page, at most 1000."),
+                ToolParameter("offset", .integer(minimum: 0, maximum: 100_000), default: "0",
+                              "Orders to skip: the previous page's nextOffset."),
+            ],
             dataSchema: schema,
             annotations: .read,
             examples: ["get_open_orders symbol=BTCUSDT", "get_open_orders"],
@@ -186,8 +202,23 @@ enum AccountTools {
             let gateway = gateway.bound(to: context.invocation)
             var parameters = RequestParameters()
             parameters.set("symbol", arguments.string("symbol"))
-            let payload = try await gateway.json(.openOrders, parameters)
-            return ["orders": .array(try OrderFields.mapOrders(payload))]
+            // Binance returns every open order at once (MAX_NUM_ORDERS allows 200 per symbol on BTCUSDT), so the
+            // pages are cut here.
+            let orders = try OrderFields.mapOrders(try await gateway.json(.openOrders, parameters))
+            let sorted = orders.sorted { ($0["orderId"]?.decimalValue ?? 0) < ($1["orderId"]?.decimalValue ?? 0) }
+            let limit = Int(arguments.integer("limit", default: 100))
+            let offset = min(Int(arguments.integer("offset", default: 0)), sorted.count)
+            let page = sorted[offset..<min(offset + limit, sorted.count)]
+            let hasMore = offset + page.count < sorted.count
+            var data: [String: JSONValue] = [
+                "orders": .array(Array(page)),
+                "total": .int(sorted.count),
+                "offset": .int(offset),
+                "returned": .int(page.count),
+                "hasMore": .bool(hasMore),
+            ]
+            if hasMore { data["nextOffset"] = .int(offset + page.count) }
+            return .object(data)
         }
     }
 

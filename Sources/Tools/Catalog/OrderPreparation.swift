@@ -27,16 +27,35 @@ struct OrderPreparation {
             takerCommissionRate: DataShape.decimal(account["commissionRates"]?["taker"])
         )
         if OrderCheck.needsOpenOrderCounts(draft, rules: rules) {
-            // The symbol's open orders (request weight 6) are counted fresh for each order. Orders placed or
-            // filled elsewhere change the count, so a local tally would drift.
-            let open = try await gateway.json(.openOrders, ["symbol": draft.symbol]).arrayValue ?? []
-            environment.openOrderCount = open.count
-            environment.openAlgoOrderCount = open.filter { entry in
-                OrderCheck.algoOrderTypes.contains(entry["type"]?.stringValue ?? "")
-            }.count
+            let types = try await openOrderTypes(draft.symbol)
+            environment.openOrderCount = types.count
+            environment.openAlgoOrderCount = types.filter(OrderCheck.algoOrderTypes.contains).count
         }
         let order = try OrderCheck.check(draft, rules: rules, environment: environment)
         return Prepared(draft: draft, rules: rules, environment: environment, order: order)
+    }
+
+    /// The one member of an open order that counting needs.
+    private struct OpenOrderType: Decodable {
+        var type: String
+    }
+
+    /// Returns the type of each open order on `symbol` (request weight 6).
+    ///
+    /// The orders are counted fresh for each new order, because orders placed, filled or canceled elsewhere
+    /// change the count and a local tally would drift. Only `type` is decoded, since a symbol may have hundreds.
+    func openOrderTypes(_ symbol: String) async throws(ToolError) -> [String] {
+        do {
+            return try await gateway.client.send(
+                .openOrders,
+                ["symbol": symbol],
+                as: [OpenOrderType].self,
+                waitPolicy: gateway.waitPolicy,
+                progress: gateway.progress
+            ).map(\.type)
+        } catch {
+            throw ToolError(binance: error, endpoint: .openOrders)
+        }
     }
 
     /// Builds the preview: the normalized order, its value, the estimated commission and the share of the free balance.

@@ -97,6 +97,8 @@ extension OrderCheck {
 
     /// Checks that one more open order fits under MAX_NUM_ORDERS, and one more stop or take-profit order under
     /// MAX_NUM_ALGO_ORDERS. MARKET orders never rest, so they are not counted, as on the simulator.
+    // NOTE: Binance's filter documentation does not say whether a MARKET order is rejected at the limit; a live
+    // rejection still comes back from the exchange as -1013.
     static func checkOpenOrderLimits(
         _ draft: OrderDraft,
         rules: SymbolRules,

@@ -68,6 +68,41 @@ struct ReadToolTests {
         #expect(names.compactMap { $0["quoteAsset"]?.stringValue }.allSatisfy { $0 == "USDT" })
     }
 
+    @Test func openOrdersArePagedOldestFirst() async throws {
+        let exchange = ToolsFakeExchange()
+        // Five open orders, listed newest first as a server may send them.
+        let orders = (1...5).reversed().map { id in
+            #"{"symbol":"BTCUSDT","orderId":\#(id),"orderListId":-1,"clientOrderId":"o\#(id)","price":"60000.00000000","#
+                + #""origQty":"0.00100000","executedQty":"0.00000000","cummulativeQuoteQty":"0.00000000","status":"NEW","#
+                + #""timeInForce":"GTC","type":"LIMIT","side":"BUY","stopPrice":"0.00000000","icebergQty":"0.00000000","#
+                + #""time":1700000000000,"updateTime":1700000000000,"isWorking":true,"workingTime":1700000000000,"#
+                + #""origQuoteOrderQty":"0.00000000","selfTradePreventionMode":"NONE"}"#
+        }
+        await exchange.respond(.get, "/api/v3/openOrders", json: "[" + orders.joined(separator: ",") + "]")
+        let engine = try ToolsTestEngine.make(transport: exchange)
+
+        let first = await call(engine, "get_open_orders", ["symbol": "BTCUSDT", "limit": "2"])
+        #expect(first.data?["total"] == 5)
+        #expect(first.data?["returned"] == 2)
+        #expect(first.data?["hasMore"] == true)
+        #expect(first.data?["nextOffset"] == 2)
+        #expect(first.data?["orders"]?.arrayValue?.compactMap { $0["orderId"] } == [1, 2])
+        let last = await call(engine, "get_open_orders", ["symbol": "BTCUSDT", "limit": "2", "offset": "4"])
+        #expect(last.data?["orders"]?.arrayValue?.compactMap { $0["orderId"] } == [5])
+        #expect(last.data?["hasMore"] == false)
+        #expect(last.data?["nextOffset"] == nil)
+        let beyond = await call(engine, "get_open_orders", ["symbol": "BTCUSDT", "offset": "9"])
+        #expect(beyond.data?["returned"] == 0)
+        #expect(beyond.data?["offset"] == 5)
+        // Placeholder values Binance sends for orders without them are left out.
+        let order = try #require(first.data?["orders"]?.arrayValue?.first)
+        #expect(order["stopPrice"] == nil)
+        #expect(order["icebergQty"] == nil)
+        #expect(order["selfTradePreventionMode"] == nil)
+        let tool = try #require(engine.tool(named: "get_open_orders"))
+        #expect(ToolsSchemaChecker.violations(of: try #require(first.data), against: tool.dataSchema) == [])
+    }
+
     @Test func availableAssetsSearchByName() async throws {
         let engine = try ToolsTestEngine.make(transport: ToolsFakeExchange())
         let result = await call(engine, "get_available_assets", ["search": "inch"])
