@@ -65,6 +65,12 @@ package enum MCPEntryPoint {
         reader.start(fileDescriptor: STDIN_FILENO)
         await server.serve(reader.lines)
         logger.info("MCP server stopped")
+        if sigtermReceived != 0 {
+            // After SIGTERM the reader and watcher threads are still running; ending here skips the exit-time
+            // destructors that `exit` would run beside them.
+            fflush(nil)
+            _exit(0)
+        }
         return 0
     }
 }

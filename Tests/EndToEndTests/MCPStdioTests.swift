@@ -203,7 +203,7 @@ import Tools
             let reply = try server.readLine()
             server.closeInput()
             let status = server.waitForExit(timeout: .seconds(30))
-            return (reply, status, try server.readLine(timeout: .seconds(5)))
+            return (reply, status, try server.readLine(timeout: .seconds(60)))
         }
         #expect(reply == #"{"id":1,"jsonrpc":"2.0","result":{}}"#)
         #expect(status == 0, "stderr: \(server.stderr)")

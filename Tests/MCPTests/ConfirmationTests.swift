@@ -99,9 +99,7 @@ import Tools
         let harness = try MCPHarness()
         let request = try await startOrder(harness)
         await harness.send(#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":9}}"#)
-        for _ in 0..<500 where await harness.server.runningCallCount > 0 {
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        try await harness.waitForNoRunningCalls()
         let id = try #require(request["id"])
         await harness.send(#"{"jsonrpc":"2.0","id":\#(id.serialized()),"result":{"action":"accept","content":{"confirm":true}}}"#)
         try await harness.request(10, "ping")

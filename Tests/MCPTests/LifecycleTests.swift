@@ -127,10 +127,8 @@ import Tools
         continuation.yield(.line(Data(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25"}}"#.utf8)))
         continuation.yield(.line(Data(#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"slow_wait"}}"#.utf8)))
         continuation.finish()
-        let started = ContinuousClock.now
         await harness.server.serve(stream)
-        // slow_wait sleeps a minute unless cancelled, so returning well before that proves the cancellation.
-        #expect(ContinuousClock.now - started < .seconds(30))
+        // slow_wait answers `cancelled` only when its task was cancelled.
         #expect(harness.sink.all.map { $0["id"] } == [.int(1), .int(2)])
         let reply = try await harness.sink.response(id: .int(2))
         #expect(reply["result"]?["isError"] == .bool(true))

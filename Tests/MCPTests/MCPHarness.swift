@@ -34,6 +34,14 @@ struct MCPHarness {
         return try await sink.response(id: .int(id))
     }
 
+    /// Waits up to 60 seconds for every running call to end.
+    func waitForNoRunningCalls() async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while await server.runningCallCount > 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     /// Runs the handshake at 2025-11-25 with the given client capabilities.
     func initialize(capabilities: String = "{}", version: String = "2025-11-25") async throws {
         try await request(

@@ -122,9 +122,7 @@ import Tools
         try await harness.initialize()
         await harness.send(#"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"slow_wait"}}"#)
         await harness.send(#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":5,"reason":"test"}}"#)
-        for _ in 0..<500 where await harness.server.runningCallCount > 0 {
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        try await harness.waitForNoRunningCalls()
         #expect(await harness.server.runningCallCount == 0)
         await harness.send(#"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"echo_price","arguments":{"symbol":"BNBUSDT"}}}"#)
         let reuse = try await harness.sink.response(id: .int(5))

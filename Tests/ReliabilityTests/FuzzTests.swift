@@ -9,7 +9,7 @@ import Tools
 
 /// Seeded fuzzing of the four parsers that take hostile input. Each target runs a bounded number of inputs
 /// here; `Scripts/fuzz` runs many more by setting `RELIABILITY_FUZZ_ITERATIONS`. A crash ends the test
-/// process; a hang shows as the slowest input taking a second or more.
+/// process; a hang shows as the slowest input taking a second or more of CPU time.
 @Suite("Fuzzing with a seeded generator")
 struct FuzzTests {
     static let fixtures = BinaryRunner.packageRoot.deletingLastPathComponent()

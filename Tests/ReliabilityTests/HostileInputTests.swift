@@ -65,7 +65,7 @@ struct HostileInputTests {
         }
         #expect(exchange.openOrderCount == 0)
         mcp.closeInput()
-        let status = try await ReliabilityHarness.offPool { mcp.waitForExit(timeout: .seconds(20)) }
+        let status = try await ReliabilityHarness.offPool { mcp.waitForExit(timeout: .seconds(60)) }
         #expect(status == 0, "stderr: \(mcp.stderr.suffix(500))")
     }
 

@@ -52,7 +52,7 @@ struct OrderIdentityTests {
         }
         #expect(committed, "the order never reached the exchange")
         first.terminate()
-        _ = try await ReliabilityHarness.offPool { first.waitForExit(timeout: .seconds(10)) }
+        _ = try await ReliabilityHarness.offPool { first.waitForExit(timeout: .seconds(60)) }
         #expect(exchange.orderCount(clientOrderId: id) == 1)
 
         let second = try await ReliabilityHarness.runScript(["get_status"], server: server, home: home)

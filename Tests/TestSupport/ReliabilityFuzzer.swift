@@ -81,7 +81,11 @@ package struct ReliabilityFuzzer {
 }
 
 /// Measures the slowest single call of a fuzz run, to find inputs that hang a target.
+///
+/// It counts the CPU time of the calling thread, not wall time: on a loaded machine a call can wait for a core
+/// for over a second, while an input that makes a target spin still shows as CPU time.
 package struct SlowestInput {
+    /// CPU seconds of the slowest call.
     package private(set) var seconds: Double = 0
     package private(set) var input: [UInt8] = []
 
@@ -89,12 +93,18 @@ package struct SlowestInput {
 
     /// Runs `body` on `input` and keeps the input if it took longest so far.
     package mutating func measure(_ input: [UInt8], _ body: () -> Void) {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = Self.threadCPUSeconds()
         body()
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let elapsed = Self.threadCPUSeconds() - start
         if elapsed > seconds {
             seconds = elapsed
             self.input = input
         }
+    }
+
+    private static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

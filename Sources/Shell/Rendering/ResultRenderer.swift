@@ -23,6 +23,8 @@ package struct RenderOptions: Sendable {
     package var style: TextStyle = .plain
     /// Looks up a symbol's precision; nil when unknown.
     package var precision: @Sendable (String) -> SymbolPrecision? = { _ in nil }
+    /// Returns the columns that help text wraps at; nil (scripts) leaves lines unwrapped.
+    package var terminalWidth: @Sendable () -> Int? = { nil }
 
     package init() {}
 }

@@ -86,18 +86,21 @@ package enum ShellEntryPoint {
         var options = RenderOptions()
         options.format = launch.format
         options.style = style
+        options.terminalWidth = { TerminalSize.columns() }
         let interrupts = InterruptSignal()
+        let promptActivity = PromptActivity()
         let session = ShellSession(
             engine: engine,
             origin: .shell,
             output: output,
-            confirmer: InteractiveOrderConfirmer(reader: reader, output: output),
+            confirmer: InteractiveOrderConfirmer(reader: reader, output: output, style: style, activity: promptActivity),
             hooks: launch.hooks,
             interrupts: interrupts,
             symbols: symbols,
             renderOptions: options
         )
         session.watchPresenter = TerminalWatchPresenter(output: output, interrupts: interrupts)
+        session.promptActivity = promptActivity
         let venue = engine.services.venue
         let baseURL = engine.services.configuration.baseURL
         output.writeOutput(Prompt.banner(version: launch.version, venue: venue, baseURL: baseURL, style: style) + "\n")

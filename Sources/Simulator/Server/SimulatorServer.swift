@@ -22,28 +22,21 @@ package enum SimulatorServerError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// A small HTTP/1.1 server on 127.0.0.1 that passes each request to a `SimulatedExchange`.
-///
-/// It supports keep-alive and `Content-Length` bodies (no chunked uploads), runs one thread per connection,
-/// and writes each response's header and body in one `send` so Nagle's algorithm adds no delay.
+/// A small HTTP/1.1 server on 127.0.0.1 that passes each request to a `SimulatedExchange`, on a
+/// `LoopbackHTTPServer`.
 package final class SimulatorServer: @unchecked Sendable {
     package let exchange: SimulatedExchange
+    private let server: LoopbackHTTPServer
+
     /// The bound port, read back from the socket (useful when started with port 0).
-    package let port: UInt16
-    package let host: String
-    private let listener: Int32
-    private let logger: Logger
-    private let state = ServerState()
-
+    package var port: UInt16 { server.port }
+    package var host: String { server.host }
     /// Base URL of the server, such as `http://127.0.0.1:43123`.
-    package var url: String { "http://\(host):\(port)" }
+    package var url: String { server.url }
 
-    private init(exchange: SimulatedExchange, host: String, port: UInt16, listener: Int32, logger: Logger) {
+    private init(exchange: SimulatedExchange, server: LoopbackHTTPServer) {
         self.exchange = exchange
-        self.host = host
-        self.port = port
-        self.listener = listener
-        self.logger = logger
+        self.server = server
     }
 
     /// Binds `host:port` (port 0 picks a free port) and starts accepting connections on a background thread.
@@ -54,222 +47,55 @@ package final class SimulatorServer: @unchecked Sendable {
         port: UInt16 = 0,
         logger: Logger = .disabled
     ) throws -> SimulatorServer {
-        var address = in_addr()
-        guard inet_pton(AF_INET, host, &address) == 1, (UInt32(bigEndian: address.s_addr) >> 24) == 127 else {
-            throw SimulatorServerError.notLoopback(host)
+        let server = try LoopbackHTTPServer.start(host: host, port: port, logger: logger) { request, _ in
+            reply(to: request, exchange: exchange)
         }
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw SimulatorServerError.socket(call: "socket", errno: errno) }
-        var reuse: Int32 = 1
-        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        return SimulatorServer(exchange: exchange, server: server)
+    }
 
-        var socketAddress = sockaddr_in()
-        socketAddress.sin_family = sa_family_t(AF_INET)
-        socketAddress.sin_port = port.bigEndian
-        socketAddress.sin_addr = address
-        let bound = withUnsafePointer(to: &socketAddress) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
+    /// Returns the exchange's reply to `request` as a server reply: 405 for an HTTP method Binance does not use.
+    package static func reply(to request: LoopbackHTTPServer.Request, exchange: SimulatedExchange) -> LoopbackHTTPServer.Reply {
+        guard let method = HTTPMethod(rawValue: request.method) else {
+            let body = Data(#"{"code":-1000,"msg":"Unsupported HTTP method '\#(request.method)'."}"#.utf8)
+            return .response(HTTPResponse(status: 405, body: body))
         }
-        guard bound == 0 else {
-            let number = errno
-            close(descriptor)
-            throw SimulatorServerError.socket(call: "bind", errno: number)
-        }
-        guard listen(descriptor, 128) == 0 else {
-            let number = errno
-            close(descriptor)
-            throw SimulatorServerError.socket(call: "listen", errno: number)
-        }
-        var actual = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &actual) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        let server = SimulatorServer(
-            exchange: exchange,
-            host: host,
-            port: UInt16(bigEndian: actual.sin_port),
-            listener: descriptor,
-            logger: logger
+        return LoopbackHTTPServer.Reply(exchange.serveBlocking(httpRequest(request, method: method)))
+    }
+
+    /// Builds the request the exchange takes. `baseURL` stays empty, because the exchange reads only the path,
+    /// query, headers and body.
+    package static func httpRequest(_ request: LoopbackHTTPServer.Request, method: HTTPMethod) -> HTTPRequest {
+        HTTPRequest(
+            method: method,
+            baseURL: "",
+            path: request.path,
+            query: request.query,
+            headers: request.headers,
+            body: request.body
         )
-        let thread = Thread { server.acceptLoop() }
-        thread.name = "simulator-accept"
-        thread.start()
-        return server
     }
 
     /// Stops accepting connections and closes the open ones. Safe to call more than once.
     package func stop() {
-        guard state.markStopped() else { return }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-        for connection in state.takeConnections() {
-            shutdown(connection, Int32(SHUT_RDWR))
-        }
+        server.stop()
     }
 
     deinit { stop() }
-
-    private func acceptLoop() {
-        while !state.isStopped {
-            let connection = accept(listener, nil, nil)
-            if connection < 0 {
-                let number = errno
-                if number == EINTR { continue }
-                if !state.isStopped { logger.error("Simulator stopped accepting connections", ["errno": String(number)]) }
-                return
-            }
-            var noDelay: Int32 = 1
-            setsockopt(connection, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
-            guard state.add(connection) else {
-                close(connection)
-                return
-            }
-            let thread = Thread { [self] in
-                serve(connection)
-                state.remove(connection)
-                close(connection)
-            }
-            thread.name = "simulator-connection"
-            thread.start()
-        }
-    }
-
-    /// Serves requests on one connection until the client closes it, sends `Connection: close`, or sends garbage.
-    private func serve(_ connection: Int32) {
-        var reader = ConnectionReader(descriptor: connection)
-        while !state.isStopped {
-            let parsed: ParsedHTTPRequest
-            switch reader.nextRequest() {
-            case .request(let request): parsed = request
-            case .closed: return
-            case .malformed(let reason):
-                logger.warning("Rejected a malformed HTTP request", ["reason": reason])
-                let body = Data(#"{"code":-1000,"msg":"\#(reason)"}"#.utf8)
-                _ = write(connection, HTTPResponse(status: 400, body: body), keepAlive: false, truncateTo: nil)
-                return
-            }
-            let request = HTTPRequest(
-                method: HTTPMethod(rawValue: parsed.method) ?? .get,
-                baseURL: url,
-                path: parsed.path,
-                query: parsed.query,
-                headers: parsed.headers,
-                body: parsed.body
-            )
-            let reply: SimulatorReply
-            if HTTPMethod(rawValue: parsed.method) == nil {
-                let body = Data(#"{"code":-1000,"msg":"Unsupported HTTP method '\#(parsed.method)'."}"#.utf8)
-                reply = .response(HTTPResponse(status: 405, body: body))
-            } else {
-                reply = exchange.serveBlocking(request)
-            }
-            let keepAlive = parsed.keepAlive
-            switch reply {
-            case .response(let response):
-                guard write(connection, response, keepAlive: keepAlive, truncateTo: nil), keepAlive else { return }
-            case .truncated(let response, let keepBytes):
-                _ = write(connection, response, keepAlive: false, truncateTo: keepBytes)
-                return
-            case .dropConnection:
-                return
-            }
-        }
-    }
-
-    /// Writes the response in one buffer; returns false when the peer is gone.
-    private func write(_ connection: Int32, _ response: HTTPResponse, keepAlive: Bool, truncateTo: Int?) -> Bool {
-        var head = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\n"
-        var headers = response.headers
-        if headers["content-type"] == nil { headers["content-type"] = "application/json;charset=UTF-8" }
-        headers["content-length"] = String(response.body.count)
-        headers["connection"] = keepAlive ? "keep-alive" : "close"
-        for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
-            head += "\(Self.canonicalName(name)): \(value)\r\n"
-        }
-        head += "\r\n"
-        var bytes = [UInt8](head.utf8)
-        bytes.append(contentsOf: response.body)
-        if let truncateTo { bytes = Array(bytes.prefix(head.utf8.count + max(0, min(truncateTo, response.body.count)))) }
-        var offset = 0
-        while offset < bytes.count {
-            let sent = bytes.withUnsafeBytes { buffer in
-                send(connection, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
-            }
-            if sent < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += sent
-        }
-        return true
-    }
-
-    /// `x-mbx-used-weight-1m` → `X-MBX-USED-WEIGHT-1M`, `content-type` → `Content-Type`, as Binance writes them.
-    static func canonicalName(_ name: String) -> String {
-        if name.hasPrefix("x-mbx-") || name.hasPrefix("x-sapi-") { return name.uppercased() }
-        return name.split(separator: "-", omittingEmptySubsequences: false)
-            .map { $0.prefix(1).uppercased() + $0.dropFirst() }
-            .joined(separator: "-")
-    }
-
-    static func reason(_ status: Int) -> String {
-        switch status {
-        case 200: return "OK"
-        case 400: return "Bad Request"
-        case 401: return "Unauthorized"
-        case 403: return "Forbidden"
-        case 404: return "Not Found"
-        case 405: return "Method Not Allowed"
-        case 418: return "I'm a teapot"
-        case 429: return "Too Many Requests"
-        case 500: return "Internal Server Error"
-        case 502: return "Bad Gateway"
-        case 503: return "Service Unavailable"
-        case 504: return "Gateway Timeout"
-        default: return "Status"
-        }
-    }
 }
 
-/// Open connections and the stopped flag, shared by the accept thread, connection threads and `stop()`.
-private final class ServerState: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stopped = false
-    private var connections = Set<Int32>()
-
-    var isStopped: Bool { lock.withLock { stopped } }
-
-    func markStopped() -> Bool {
-        lock.withLock {
-            if stopped { return false }
-            stopped = true
-            return true
-        }
-    }
-
-    func add(_ connection: Int32) -> Bool {
-        lock.withLock {
-            if stopped { return false }
-            connections.insert(connection)
-            return true
-        }
-    }
-
-    func remove(_ connection: Int32) { lock.withLock { _ = connections.remove(connection) } }
-
-    func takeConnections() -> Set<Int32> {
-        lock.withLock {
-            let open = connections
-            connections.removeAll()
-            return open
+extension LoopbackHTTPServer.Reply {
+    /// Creates the server reply that carries out an exchange's reply.
+    package init(_ reply: SimulatorReply) {
+        switch reply {
+        case .response(let response): self = .response(response)
+        case .truncated(let response, let keepBytes): self = .truncated(response, keepBytes: keepBytes)
+        case .dropConnection: self = .dropConnection
         }
     }
 }
 
 struct ParsedHTTPRequest {
+    var requestLine: String
     var method: String
     var path: String
     var query: String
@@ -306,7 +132,8 @@ struct ConnectionReader {
         guard let headerEnd else { return .closed }
         let headText = String(decoding: buffer[0..<headerEnd], as: UTF8.self)
         var lines = headText.components(separatedBy: "\r\n")
-        let requestLine = lines.removeFirst().split(separator: " ")
+        let firstLine = lines.removeFirst()
+        let requestLine = firstLine.split(separator: " ")
         guard requestLine.count == 3 else { return .malformed("Malformed request line.") }
         var headers = [String: String]()
         for line in lines where !line.isEmpty {
@@ -345,6 +172,7 @@ struct ConnectionReader {
         let keepAlive = version == "HTTP/1.0" ? connectionHeader == "keep-alive" : connectionHeader != "close"
         return .request(
             ParsedHTTPRequest(
+                requestLine: firstLine,
                 method: String(requestLine[0]),
                 path: path,
                 query: query,
