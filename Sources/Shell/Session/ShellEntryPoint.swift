@@ -115,7 +115,8 @@ package enum ShellEntryPoint {
             case .interrupted:
                 continue
             case .line(let text):
-                reader.addToHistory(text)
+                // A line containing any part of the configured key or secret stays out of the history file.
+                if engine.services.redactor.redact(text) == text { reader.addToHistory(text) }
                 let outcomes = await session.run(line: text, number: 1)
                 defaultSymbol.value = session.defaultSymbol
                 if outcomes.contains(.exit) { break reading }
