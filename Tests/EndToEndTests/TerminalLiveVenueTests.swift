@@ -1,4 +1,3 @@
-import BinanceAPI
 import Foundation
 import TestSupport
 import Testing
@@ -151,36 +150,6 @@ struct TerminalLivePromptTests {
         defer { plain.close() }
         try plain.waitForPrompt("LIVE>")
         #expect(!(try plain.screen(withEscapes: true)).contains("\u{1B}["))
-    }
-}
-
-/// Ctrl-C during a rate-limit pause returns to the prompt, and the shell stays.
-@Suite(.serialized)
-struct TerminalRateLimitPauseTests {
-    @Test func ctrlCEndsARateLimitPause() throws {
-        let venue = try LoopbackLiveVenue()
-        defer { venue.close() }
-        let home = try BinaryRunner.temporaryHome()
-        // A pause of 50 s that another process using the key received with HTTP 429: the client obeys it
-        // through the shared limit file before sending anything.
-        let until = Int64(Date().timeIntervalSince1970 * 1000) + 50_000
-        SharedLimitFile(path: home + "/rate-limit-state.json").record(
-            SharedLimitFile.Entry(retryAfterUntil: until),
-            group: "spot"
-        )
-        let terminal = try ShellTerminal(home: home, arguments: ["--venue", "live"], environment: venue.environment)
-        defer { terminal.close() }
-
-        try terminal.run("price BTCUSDT", prompt: "LIVE>")
-        try terminal.waitFor("for the pause the exchange requested (HTTP 429)")
-        try terminal.waitFor("Waiting for the exchange")
-        try terminal.press("C-c")
-        try terminal.waitFor("Interrupted.")
-        let screen = try terminal.waitForPrompt("LIVE>")
-        #expect(!screen.contains("EXITED"))
-        #expect(!screen.contains("BTCUSDT  "))
-        try terminal.run("help utc", prompt: "LIVE>")
-        try terminal.waitFor("Show times in UTC")
     }
 }
 
