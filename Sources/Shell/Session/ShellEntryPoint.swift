@@ -117,7 +117,8 @@ package enum ShellEntryPoint {
             case .line(let firstLine):
                 // A quote left open continues on the next line, as in scripts.
                 guard let text = await continueQuotedLine(firstLine, reader: reader) else { continue }
-                reader.addToHistory(text)
+                // A line containing any part of the configured key or secret stays out of the history file.
+                if engine.services.redactor.redact(text) == text { reader.addToHistory(text) }
                 let outcomes = await session.run(line: text, number: 1)
                 defaultSymbol.value = session.defaultSymbol
                 if outcomes.contains(.exit) { break reading }
