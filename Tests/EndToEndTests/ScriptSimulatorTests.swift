@@ -105,9 +105,36 @@ struct ScriptSimulatorTests {
     @Test func statusShowsVenueWeightAndGuard() throws {
         let output = try run(["-c", "status"])
         #expect(output.status == 0)
-        #expect(output.stdout.contains("venue              sim"))
-        #expect(output.stdout.contains("weightLimit"))
-        #expect(output.stdout.contains("clockOffsetMs"))
-        #expect(output.stdout.contains("tradingGuard"))
+        #expect(output.stdout.contains("venue             sim (paper money)\n"))
+        #expect(output.stdout.contains(" of 6000 used this minute\n"))
+        #expect(output.stdout.contains("clock offset      "))
+        #expect(output.stdout.contains("halted            no\n"))
+        #expect(output.stdout.contains("trading allowed   yes\n"))
+    }
+
+    @Test func statusWhileHaltedRefusesTrading() throws {
+        let output = try run(["-c", "halt; status; resume; status"])
+        #expect(output.status == 0)
+        let sections = output.stdout.components(separatedBy: "Trading resumed")
+        try #require(sections.count == 2)
+        #expect(sections[0].contains("halted            yes, since "))
+        #expect(sections[0].contains("trading allowed   no: trading is halted\n"))
+        #expect(sections[1].contains("halted            no\n"))
+        #expect(sections[1].contains("trading allowed   yes\n"))
+    }
+
+    @Test func previewTableShowsTheWholePreview() throws {
+        let output = try run(["-c", "preview buy BTCUSDT 0.0012345 limit 20000.123 round=down"])
+        #expect(output.status == 0)
+        let lines = output.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains("venue           sim: a preview only, nothing is placed"))
+        #expect(lines.contains("quantity        0.00123"))
+        #expect(lines.contains("price           20000.12"))
+        #expect(lines.contains("notional        24.6001476 USDT"))
+        #expect(lines.contains("commission      0.00000123 BTC, at the taker rate 0.001"))
+        #expect(lines.contains("balance share   0.25 % of the 10000 USDT free"))
+        #expect(lines.contains("exchange check  accepted by the exchange's order test"))
+        #expect(lines.contains("rounding        price 20000.123 -> 20000.12: rounded down to the tick size 0.01"))
+        #expect(lines.contains("                quantity 0.0012345 -> 0.00123: rounded down to the step size 0.00001"))
     }
 }

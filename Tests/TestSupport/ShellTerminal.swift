@@ -22,8 +22,15 @@ package final class ShellTerminal {
     private let socket = "bsh-test-\(UUID().uuidString.prefix(8))"
     private var isClosed = false
 
-    /// Starts the shell in a new 120x40 pane. When the shell exits, the pane prints `EXITED:<status>`.
-    package init(home: String, arguments: [String] = [], environment extra: [String: String] = [:]) throws {
+    /// Starts the shell in a new pane, 120x40 unless given. When the shell exits, the pane prints `EXITED:<status>`.
+    /// `extra` adds or replaces variables; `NO_COLOR` is set unless `extra` sets it (empty turns colour on).
+    package init(
+        home: String,
+        arguments: [String] = [],
+        environment extra: [String: String] = [:],
+        columns: Int = 120,
+        rows: Int = 40
+    ) throws {
         let binary = try BinaryRunner.binaryPath()
         var environment = [
             "BINANCE_SHELL_HOME": home, "NO_COLOR": "1", "no_proxy": "127.0.0.1,localhost", "TERM": "xterm",
@@ -33,7 +40,7 @@ package final class ShellTerminal {
         let assignments = environment.keys.sorted().map { "\($0)=\(Self.shellQuoted(environment[$0]!))" }
         let command = (["env", "-i", "PATH=/usr/bin:/bin"] + assignments + [Self.shellQuoted(binary)]
             + arguments.map(Self.shellQuoted)).joined(separator: " ")
-        try tmux(["new-session", "-d", "-x", "120", "-y", "40", "-s", "main",
+        try tmux(["new-session", "-d", "-x", String(columns), "-y", String(rows), "-s", "main",
                   "sh -c \(Self.shellQuoted(command + "; echo EXITED:$?; sleep 30"))"], startsServer: true)
     }
 
@@ -46,19 +53,53 @@ package final class ShellTerminal {
     package func press(_ keys: String...) throws { try tmux(["send-keys", "-t", "main"] + keys) }
 
     /// The visible screen. tmux drops trailing spaces, so a prompt `sim> ` shows as `sim>` at the end of a line.
-    package func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", "main"]) }
+    /// - Parameter withEscapes: keeps colour sequences (`capture-pane -e`).
+    package func screen(withEscapes: Bool = false) throws -> String {
+        try tmux(["capture-pane", "-p"] + (withEscapes ? ["-e"] : []) + ["-t", "main"])
+    }
 
     /// Waits until the screen contains `text` (at least `count` times); throws with the screen on timeout.
+    ///
+    /// The deadline is generous because a loaded machine may take many seconds to start the debug binary;
+    /// the wait ends as soon as the text appears, so a fast machine does not pay for it.
     @discardableResult
-    package func waitFor(_ text: String, count: Int = 1, timeout: Duration = .seconds(15)) throws -> String {
+    package func waitFor(_ text: String, count: Int = 1, timeout: Duration = .seconds(90)) throws -> String {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         var last = ""
         while ContinuousClock.now < deadline {
             last = try screen()
-            if last.components(separatedBy: text).count - 1 >= count { return last }
+            if Self.occurrences(of: text, in: last) >= count { return last }
             Thread.sleep(forTimeInterval: 0.05)
         }
         throw Failure.timedOut(waitingFor: text, screen: last)
+    }
+
+    /// Returns how many times `text` occurs on `screen`.
+    package static func occurrences(of text: String, in screen: String) -> Int {
+        screen.components(separatedBy: text).count - 1
+    }
+
+    /// Waits until the last line on the screen is the empty prompt `prompt` (such as `sim>`): the shell is
+    /// ready for the next line. Returns the screen.
+    @discardableResult
+    package func waitForPrompt(_ prompt: String, timeout: Duration = .seconds(90)) throws -> String {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        var last = ""
+        while ContinuousClock.now < deadline {
+            last = try screen()
+            let lines = last.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            if lines.last(where: { !$0.isEmpty }) == prompt { return last }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw Failure.timedOut(waitingFor: "the prompt '\(prompt)' on the last line", screen: last)
+    }
+
+    /// Types a command and presses Enter once the empty prompt is on the last line, so the keys reach the line
+    /// editor and not the terminal's buffer between two prompts.
+    package func run(_ command: String, prompt: String) throws {
+        try waitForPrompt(prompt)
+        try type(command)
+        try press("Enter")
     }
 
     /// Kills this instance's tmux server.

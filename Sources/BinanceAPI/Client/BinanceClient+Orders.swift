@@ -50,11 +50,13 @@ extension BinanceClient {
     }
 
     /// Cancels a spot order (`DELETE /api/v3/order`) identified by `symbol` and `orderId` or
-    /// `origClientOrderId`.
+    /// `origClientOrderId`, sending the cancel at most once.
     ///
-    /// When the exchange rejects the cancel with -2011 (usually because the order is already filled or
-    /// cancelled), the order is queried once and its final state returned.
-    /// - Throws: the original -2011 error when the order does not exist, and any other `BinanceError`.
+    /// Two answers leave the order's state in doubt: a -2011 rejection (usually because the order is already
+    /// filled or cancelled) and an unknown outcome (timeout, connection lost, 5xx, -1006, -1007, an unreadable
+    /// 2xx body). After either, the order is queried once and that state returned. It is `CANCELED` when the
+    /// cancel took effect, or shows why it did not: `FILLED`, or still `NEW` after a cancel that never arrived.
+    /// - Throws: the original error when the query does not find the order, and any other `BinanceError`.
     package func cancelOrder(
         _ parameters: RequestParameters,
         waitPolicy: LimitWaitPolicy = .failFast,
@@ -63,7 +65,20 @@ extension BinanceClient {
         do {
             return try await send(.cancelOrder, parameters, as: Order.self, waitPolicy: waitPolicy, progress: progress)
         } catch {
-            guard case .rejected(_, -2011, _) = error else { throw error }
+            switch error {
+            case .rejected(_, -2011, _):
+                break
+            case .outcomeUnknown, .decoding:
+                // Give a cancel still on its way a moment to reach the exchange before looking.
+                logger.debug("Querying an order after a cancel with an unknown outcome", ["http.path": Endpoint.cancelOrder.path])
+                do {
+                    try await clock.sleep(Self.reconcileDelaysMilliseconds[0])
+                } catch {
+                    throw .cancelled
+                }
+            default:
+                throw error
+            }
             var query = RequestParameters()
             query.set("symbol", parameters["symbol"])
             query.set("orderId", parameters["orderId"])

@@ -10,14 +10,25 @@ package actor BinanceClient {
     let logger: Logger
     let clock: ClientClock
     /// Server time minus local time, in milliseconds, measured with `GET /api/v3/time`.
-    private var clockOffsetMilliseconds: Int64 = 0
-    private var isClockSynchronized = false
-    /// Rate-limit state per group of hosts that share limits: `spot` (api and sapi) and `futures`.
-    private var limiters: [String: RateLimiterState] = [
-        "spot": RateLimiterState(windows: LimitWindow.spotDefaults),
-        "futures": RateLimiterState(windows: LimitWindow.futuresDefaults),
-    ]
-    private let sharedLimits: SharedLimitFile?
+    var clockOffsetMilliseconds: Int64 = 0
+    var isClockSynchronized = false
+    /// Local time of the last successful clock measurement.
+    var clockSynchronizedAt: Int64?
+    /// Local time of the last clock measurement started before a signed request, successful or not.
+    var lastClockAttemptAt: Int64?
+    /// The clock measurement in progress, which concurrent signed requests wait for.
+    var clockTask: Task<Void, Never>?
+    /// Rate-limit state per scope, as last read from or written to the shared file.
+    var limiters: [LimitScope: RateLimiterState] = [:]
+    /// Local time of the last exchangeInfo request made to read the limits.
+    var lastLimitDiscoveryAt: Int64?
+    /// The limit discovery in progress, which concurrent requests wait for.
+    var limitDiscoveryTask: Task<Void, Never>?
+    /// Milliseconds from reservation to response of recent requests, newest last; they size the guard band.
+    var recentRoundTrips: [Int64] = []
+    let sharedLimits: SharedLimitFile?
+    /// Names this client's account in the shared file: a fingerprint of the API key, never the key itself.
+    let accountFingerprint: String
 
     package init(
         configuration: ClientConfiguration,
@@ -30,6 +41,8 @@ package actor BinanceClient {
         self.logger = logger
         self.clock = clock
         sharedLimits = configuration.sharedLimitStatePath.map(SharedLimitFile.init(path:))
+        accountFingerprint =
+            configuration.credentials.map { String(SHA256Digest.hexHash($0.apiKey.bytes).prefix(16)) } ?? "none"
     }
 
     /// The measured offset of the exchange's clock from the local clock, in milliseconds.
@@ -42,7 +55,9 @@ package actor BinanceClient {
     /// Signed endpoints get `recvWindow` and `timestamp` appended, then `signature` last. A signed request
     /// rejected with -1021 (timestamp outside the receive window) is sent once more after re-measuring the
     /// clock, with a fresh timestamp and otherwise identical parameters. Reads (GET) are retried up to
-    /// `maximumReadRetries` times after an unknown outcome; nothing else is repeated.
+    /// `maximumReadRetries` times after an unknown outcome; nothing else is repeated. When the configuration
+    /// enables it, the first request reads the exchange's limits and the first signed request measures the
+    /// clock before it is sent.
     /// - Parameters:
     ///   - waitPolicy: what to do when a rate limit would be exceeded or the server asked for a pause.
     ///   - progress: receives a line whenever the request waits for a limit.
@@ -52,6 +67,33 @@ package actor BinanceClient {
         _ parameters: RequestParameters = RequestParameters(),
         waitPolicy: LimitWaitPolicy = .failFast,
         progress: (@Sendable (String) -> Void)? = nil
+    ) async throws(BinanceError) -> HTTPResponse {
+        await prepare(for: endpoint)
+        return try await sendWithRetries(endpoint, parameters, waitPolicy: waitPolicy, progress: progress)
+    }
+
+    /// Sends one request and decodes its JSON body.
+    ///
+    /// A 2xx body that is not JSON at all (cut short, or an HTML error page) is an unknown outcome; JSON of
+    /// the wrong shape is `BinanceError.decoding`. Decoding exchangeInfo also adopts its rate limits.
+    package func send<Response: Decodable>(
+        _ endpoint: Endpoint,
+        _ parameters: RequestParameters = RequestParameters(),
+        as type: Response.Type,
+        waitPolicy: LimitWaitPolicy = .failFast,
+        progress: (@Sendable (String) -> Void)? = nil
+    ) async throws(BinanceError) -> Response {
+        let response = try await send(endpoint, parameters, waitPolicy: waitPolicy, progress: progress)
+        return try decodeAdoptingLimits(Response.self, from: response.body, endpoint: endpoint)
+    }
+
+    /// Sends a request with the -1021 and read retries of `send`, but without the preparation that reads the
+    /// limits and the clock first, because the preparation itself sends its requests through here.
+    func sendWithRetries(
+        _ endpoint: Endpoint,
+        _ parameters: RequestParameters,
+        waitPolicy: LimitWaitPolicy,
+        progress: (@Sendable (String) -> Void)?
     ) async throws(BinanceError) -> HTTPResponse {
         var readRetries = 0
         var hasResynchronized = false
@@ -81,21 +123,15 @@ package actor BinanceClient {
         }
     }
 
-    /// Sends one request and decodes its JSON body.
-    ///
-    /// A 2xx body that is not JSON at all (cut short, or an HTML error page) is an unknown outcome; JSON of
-    /// the wrong shape is `BinanceError.decoding`. Decoding exchangeInfo also adopts its rate limits.
-    package func send<Response: Decodable>(
-        _ endpoint: Endpoint,
-        _ parameters: RequestParameters = RequestParameters(),
-        as type: Response.Type,
-        waitPolicy: LimitWaitPolicy = .failFast,
-        progress: (@Sendable (String) -> Void)? = nil
-    ) async throws(BinanceError) -> Response {
-        let response = try await send(endpoint, parameters, waitPolicy: waitPolicy, progress: progress)
-        let value: Response = try Self.decode(Response.self, from: response.body, endpoint: endpoint)
-        if let info = value as? ExchangeInfo, endpoint == .exchangeInfo {
-            adoptLimits(info.rateLimits, group: "spot")
+    /// Decodes a response body; an exchangeInfo body also gives its scope the limits it reports.
+    func decodeAdoptingLimits<Response: Decodable>(
+        _ type: Response.Type,
+        from body: Data,
+        endpoint: Endpoint
+    ) throws(BinanceError) -> Response {
+        let value: Response = try Self.decode(Response.self, from: body, endpoint: endpoint)
+        if endpoint == .exchangeInfo || endpoint == .futuresExchangeInfo, let report = value as? any RateLimitReporting {
+            adoptLimits(report.rateLimits, scope: endpoint.limitScope)
         }
         return value
     }
@@ -111,23 +147,19 @@ package actor BinanceClient {
         progress: (@Sendable (String) -> Void)?
     ) async throws(BinanceError) {
         let sent = clock.now()
-        let time = try await send(.time, as: ServerTime.self, waitPolicy: waitPolicy, progress: progress)
+        let response = try await sendWithRetries(.time, RequestParameters(), waitPolicy: waitPolicy, progress: progress)
+        let time: ServerTime = try Self.decode(ServerTime.self, from: response.body, endpoint: .time)
         let received = clock.now()
         clockOffsetMilliseconds = time.serverTime - (sent + received) / 2
         isClockSynchronized = true
+        clockSynchronizedAt = received
         logger.debug("Measured the exchange clock", ["clock.offset_ms": String(clockOffsetMilliseconds)])
-    }
-
-    /// Replaces the limits of a host group with the ones an exchangeInfo response reports.
-    package func adoptLimits(_ rules: [RateLimitRule], group: String = "spot") {
-        limiters[group, default: RateLimiterState()].configure(rules.compactMap(LimitWindow.init))
     }
 
     /// Returns a snapshot of clock offset, limits and server pauses for `get_status`.
     package func status() -> ClientStatus {
-        let now = clock.now()
-        mergeSharedLimits(group: "spot")
-        let state = limiters["spot"] ?? RateLimiterState()
+        let now = serverNow()
+        let state = currentLimiter(.spot)
         let usage = state.usage(now: now)
         let weight =
             usage.first { $0.window.kind == .requestWeight && $0.window.intervalMilliseconds == 60_000 }
@@ -152,9 +184,10 @@ package actor BinanceClient {
         waitPolicy: LimitWaitPolicy,
         progress: (@Sendable (String) -> Void)?
     ) async throws(BinanceError) -> HTTPResponse {
-        let group = Self.limitGroup(endpoint.market)
+        let scope = endpoint.limitScope
         let cost = endpoint.cost(for: parameters)
-        try await admit(endpoint, cost: cost, group: group, waitPolicy: waitPolicy, progress: progress)
+        let reservedAt = try await admit(endpoint, cost: cost, scope: scope, waitPolicy: waitPolicy, progress: progress)
+        let started = clock.now()
 
         let request = try buildRequest(endpoint, parameters)
         let response: HTTPResponse
@@ -171,61 +204,23 @@ package actor BinanceClient {
             }
         }
 
-        let now = clock.now()
-        limiters[group]?.observe(ServerUsage(headers: response.headers), now: now)
+        recordRoundTrip(clock.now() - started)
+        let now = serverNow()
         logger.debug("Response", ["http.path": endpoint.path, "http.status": String(response.status)])
+        var failure: BinanceError?
         do {
-            try check(response, endpoint: endpoint, group: group, now: now)
+            try check(response, endpoint: endpoint, scope: scope, now: now)
         } catch {
-            limiters[group]?.complete(cost, succeeded: false, now: now)
-            throw error
+            failure = error
         }
-        limiters[group]?.complete(cost, succeeded: true, now: now)
+        let usage = ServerUsage(headers: response.headers, weightHeaderPrefix: scope.weightHeaderPrefix)
+        let succeeded = failure == nil
+        withLimiter(scope) { state in
+            state.observe(usage, sentAt: reservedAt, receivedAt: now)
+            state.complete(cost, succeeded: succeeded, now: now, reservedAt: reservedAt)
+        }
+        if let failure { throw failure }
         return response
-    }
-
-    /// Waits for, or refuses, a request that the rate limits do not allow now; counts it once allowed.
-    private func admit(
-        _ endpoint: Endpoint,
-        cost: RequestCost,
-        group: String,
-        waitPolicy: LimitWaitPolicy,
-        progress: (@Sendable (String) -> Void)?
-    ) async throws(BinanceError) {
-        let started = clock.now()
-        while true {
-            mergeSharedLimits(group: group)
-            let now = clock.now()
-            let decision = limiters[group, default: RateLimiterState()].reserve(cost, now: now)
-            switch decision {
-            case .proceed:
-                return
-            case .banned(let until):
-                throw .banned(until: Self.date(milliseconds: until))
-            case .wait(let until, let kind):
-                let waitMilliseconds = until - now
-                let seconds = Int((waitMilliseconds + 999) / 1000)
-                let reason = Self.describe(kind)
-                guard case .wait(let maximumSeconds) = waitPolicy,
-                    until - started <= Int64(maximumSeconds) * 1000
-                else {
-                    throw .rateLimited(
-                        retryAfterSeconds: seconds,
-                        message: "\(endpoint) would exceed \(reason); retry in \(seconds) s."
-                    )
-                }
-                progress?("Waiting \(seconds) s for \(reason) before \(endpoint).")
-                try await pause(milliseconds: waitMilliseconds)
-            }
-        }
-    }
-
-    private func pause(milliseconds: Int64) async throws(BinanceError) {
-        do {
-            try await clock.sleep(milliseconds)
-        } catch {
-            throw .cancelled
-        }
     }
 
     // MARK: - Building requests
@@ -239,6 +234,10 @@ package actor BinanceClient {
         if endpoint.security == .signed {
             guard let credentials = configuration.credentials else {
                 throw .invalidRequest("Endpoint \(endpoint) needs an API key; none is configured.")
+            }
+            let recvWindow = configuration.recvWindowMilliseconds
+            guard (1...60_000).contains(recvWindow) else {
+                throw .invalidRequest("recvWindow '\(recvWindow)' is invalid: expected 1 to 60000 milliseconds.")
             }
             parameters.set("signature", nil)
             parameters.set("recvWindow", String(configuration.recvWindowMilliseconds))
@@ -271,8 +270,9 @@ package actor BinanceClient {
     // MARK: - Responses
 
     /// Maps a response to success or a `BinanceError`, recording server pauses and bans on the way.
-    private func check(_ response: HTTPResponse, endpoint: Endpoint, group: String, now: Int64) throws(BinanceError) {
-        let body = Self.errorBody(response)
+    private func check(_ response: HTTPResponse, endpoint: Endpoint, scope: LimitScope, now: Int64) throws(BinanceError) {
+        // Decoded only for a status that needs it: decoding every successful reply cost about 5 % of a tool call.
+        lazy var body = Self.errorBody(response)
         switch response.status {
         case 200..<300:
             guard Self.looksLikeCompleteJSON(response.body) else {
@@ -280,14 +280,13 @@ package actor BinanceClient {
             }
         case 418:
             let until = Self.banEnd(response, body: body, now: now)
-            limiters[group, default: RateLimiterState()].ban(until: until)
-            sharedLimits?.record(SharedLimitFile.Entry(bannedUntil: until), group: group)
+            // A ban is per IP, so on the spot host it stops `/api` and every `/sapi` endpoint alike.
+            withLimiter(scope.isWallet ? .spot : scope) { $0.ban(until: until) }
             throw .banned(until: Self.date(milliseconds: until))
         case 429:
             let seconds = Self.retryAfterSeconds(response) ?? 60
             let until = now + Int64(seconds) * 1000
-            limiters[group, default: RateLimiterState()].pause(until: until)
-            sharedLimits?.record(SharedLimitFile.Entry(retryAfterUntil: until), group: group)
+            withLimiter(scope) { $0.pause(until: until) }
             let message = body.map { "Binance error \($0.code): \($0.msg)" } ?? "HTTP 429 Too Many Requests."
             throw .rateLimited(retryAfterSeconds: seconds, message: message)
         case 500...:
@@ -362,31 +361,12 @@ package actor BinanceClient {
 
     // MARK: - Helpers
 
-    private func mergeSharedLimits(group: String) {
-        guard let entry = sharedLimits?.read()[group] else { return }
-        if let until = entry.bannedUntil { limiters[group, default: RateLimiterState()].ban(until: until) }
-        if let until = entry.retryAfterUntil { limiters[group, default: RateLimiterState()].pause(until: until) }
-    }
-
-    static func limitGroup(_ market: Market) -> String {
-        market == .futures ? "futures" : "spot"
-    }
-
     static func backoffMilliseconds(retry: Int) -> Int64 {
         200 << Int64(min(retry - 1, 5))
     }
 
     static func date(milliseconds: Int64) -> Date {
         Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000)
-    }
-
-    private static func describe(_ kind: RateLimitKind?) -> String {
-        switch kind {
-        case .requestWeight: "the request-weight limit"
-        case .orders: "the order-count limit"
-        case .rawRequests: "the raw-request limit"
-        case nil: "the pause the exchange requested (HTTP 429)"
-        }
     }
 
     /// Describes a decoding error by its coding path, without quoting the body.

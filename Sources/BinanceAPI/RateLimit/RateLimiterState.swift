@@ -1,7 +1,7 @@
 import Foundation
 
 /// The kinds of limit Binance enforces, as exchangeInfo names them in `rateLimitType`.
-package enum RateLimitKind: String, Sendable, Hashable, CaseIterable {
+package enum RateLimitKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// Request weight per IP.
     case requestWeight = "REQUEST_WEIGHT"
     /// New orders per account (the unfilled-order count).
@@ -11,7 +11,7 @@ package enum RateLimitKind: String, Sendable, Hashable, CaseIterable {
 }
 
 /// One limit: at most `limit` units of `kind` in each fixed window of `intervalMilliseconds`.
-package struct LimitWindow: Sendable, Equatable {
+package struct LimitWindow: Sendable, Equatable, Codable {
     package var kind: RateLimitKind
     package var intervalMilliseconds: Int64
     package var limit: Int
@@ -63,20 +63,31 @@ package enum LimitDecision: Sendable, Equatable {
 }
 
 /// The rate limiter's decisions as a pure state machine: events in, decisions out, with the current time
-/// passed in by the caller (milliseconds since the Unix epoch), so it can be tested without clocks.
+/// passed in by the caller (milliseconds since the Unix epoch, on the exchange's clock), so it can be tested
+/// without clocks.
 ///
 /// Windows are fixed and aligned to multiples of their interval since the epoch, as Binance counts them
-/// (the per-minute weight resets at the start of each minute).
-package struct RateLimiterState: Sendable, Equatable {
-    private struct Counter: Sendable, Equatable {
+/// (the per-minute weight resets at the start of each minute). Near a boundary the window a request lands in
+/// is uncertain: it may reach the exchange late, and the measured clock offset may be off by half a round
+/// trip. So a reservation within the guard band before a window's end also counts in the next window, and
+/// one within the guard band after a window's start must also fit in the previous window. The state is
+/// `Codable` so that processes sharing one key can keep it in one file.
+package struct RateLimiterState: Sendable, Equatable, Codable {
+    private struct Counter: Sendable, Equatable, Codable {
         var window: LimitWindow
         var windowStart: Int64 = .min
         var used = 0
+        /// Units already counted in the next window: reservations made in this window's guard band.
+        var nextUsed = 0
+        /// Units counted in the window before this one, including reservations made early in this window.
+        var previousUsed = 0
     }
 
     private var counters: [Counter]
     /// True once the limits came from the exchange rather than the defaults.
     package private(set) var hasExchangeLimits = false
+    /// When the exchange's limits were adopted (ms since the epoch); nil when unknown.
+    package private(set) var limitsAdoptedAt: Int64?
     /// End of a pause the server asked for with HTTP 429 and `Retry-After`.
     package private(set) var retryAfterUntil: Int64?
     /// End of an IP ban (HTTP 418).
@@ -89,7 +100,8 @@ package struct RateLimiterState: Sendable, Equatable {
     // MARK: - Events
 
     /// Replaces the limits with the ones the exchange reports, keeping the counts of matching windows.
-    package mutating func configure(_ windows: [LimitWindow]) {
+    /// - Parameter now: when the limits were read, kept in `limitsAdoptedAt`.
+    package mutating func configure(_ windows: [LimitWindow], at now: Int64? = nil) {
         guard !windows.isEmpty else { return }
         counters = windows.map { window in
             var counter = Counter(window: window)
@@ -98,43 +110,73 @@ package struct RateLimiterState: Sendable, Equatable {
             }) {
                 counter.windowStart = old.windowStart
                 counter.used = old.used
+                counter.nextUsed = old.nextUsed
+                counter.previousUsed = old.previousUsed
             }
             return counter
         }
         hasExchangeLimits = true
+        if let now { limitsAdoptedAt = now }
     }
 
     /// Decides whether a request of `cost` may be sent at `now`, and counts it if so.
-    package mutating func reserve(_ cost: RequestCost, now: Int64) -> LimitDecision {
+    /// - Parameter guardMilliseconds: the uncertainty of the window a request lands in: how late it may reach
+    ///   the exchange plus the error of the clock offset. Each window caps it at a quarter of its interval.
+    package mutating func reserve(_ cost: RequestCost, now: Int64, guardMilliseconds: Int64 = 0) -> LimitDecision {
         if let bannedUntil, now < bannedUntil { return .banned(until: bannedUntil) }
         if let retryAfterUntil, now < retryAfterUntil { return .wait(until: retryAfterUntil, kind: nil) }
 
         var latest: (until: Int64, kind: RateLimitKind)?
         for index in counters.indices {
-            roll(&counters[index], now: now)
+            Self.roll(&counters[index], now: now)
             let counter = counters[index]
             let amount = Self.amount(of: cost, for: counter.window.kind)
+            let guardBand = Self.guardBand(guardMilliseconds, for: counter.window)
             // A request heavier than the whole limit still goes out in an empty window, where the server
             // decides; waiting could never make room for it.
-            guard amount > 0, counter.used > 0, counter.used + amount > counter.window.limit else { continue }
-            let until = counter.windowStart + counter.window.intervalMilliseconds
+            var until: Int64?
+            if amount > 0, counter.used > 0, counter.used + amount > counter.window.limit {
+                // The full window stays possible for the first part of the next one, so wait past that too.
+                until = counter.windowStart + counter.window.intervalMilliseconds + guardBand
+            } else if amount > 0, now - counter.windowStart < guardBand, counter.previousUsed > 0,
+                counter.previousUsed + amount > counter.window.limit
+            {
+                // Early in a window the request may still land in the full previous one.
+                until = counter.windowStart + guardBand
+            }
+            guard let until else { continue }
             if latest == nil || until > latest!.until { latest = (until, counter.window.kind) }
         }
         if let latest { return .wait(until: latest.until, kind: latest.kind) }
 
         for index in counters.indices {
-            counters[index].used += Self.amount(of: cost, for: counters[index].window.kind)
+            let amount = Self.amount(of: cost, for: counters[index].window.kind)
+            let guardBand = Self.guardBand(guardMilliseconds, for: counters[index].window)
+            let start = counters[index].windowStart
+            counters[index].used += amount
+            if start + counters[index].window.intervalMilliseconds - now <= guardBand {
+                counters[index].nextUsed += amount
+            }
+            if now - start < guardBand {
+                counters[index].previousUsed += amount
+            }
         }
         return .proceed
     }
 
     /// Records the end of a request that `reserve` counted: a success refunds weight the exchange does not
-    /// charge for it (order placement and cancel).
-    package mutating func complete(_ cost: RequestCost, succeeded: Bool, now: Int64) {
+    /// charge for it (order placement and cancel). The refund applies only while the window the request was
+    /// reserved in is still current.
+    /// - Parameter reservedAt: when `reserve` counted the request; nil means `now`.
+    package mutating func complete(_ cost: RequestCost, succeeded: Bool, now: Int64, reservedAt: Int64? = nil) {
         guard succeeded, cost.weightOnSuccess < cost.weight else { return }
         let refund = cost.weight - cost.weightOnSuccess
         for index in counters.indices where counters[index].window.kind == .requestWeight {
-            roll(&counters[index], now: now)
+            Self.roll(&counters[index], now: now)
+            let interval = counters[index].window.intervalMilliseconds
+            guard Self.windowStart(of: reservedAt ?? now, interval: interval) == counters[index].windowStart else {
+                continue
+            }
             counters[index].used = max(0, counters[index].used - refund)
         }
     }
@@ -142,9 +184,18 @@ package struct RateLimiterState: Sendable, Equatable {
     /// Raises counts to what the server reports in `X-MBX-USED-WEIGHT-*` and `X-MBX-ORDER-COUNT-*` headers.
     /// Counts never go down here: a lower figure may be from a response that left before other requests.
     package mutating func observe(_ usage: ServerUsage, now: Int64) {
+        observe(usage, sentAt: now, receivedAt: now)
+    }
+
+    /// Raises counts to what the server reports, for the windows in which the request was both sent and
+    /// answered. When a window ended in between, the server's figure may belong to either window, so that
+    /// window keeps its own count.
+    package mutating func observe(_ usage: ServerUsage, sentAt: Int64, receivedAt: Int64) {
         for index in counters.indices {
-            roll(&counters[index], now: now)
+            Self.roll(&counters[index], now: receivedAt)
             let window = counters[index].window
+            guard Self.windowStart(of: sentAt, interval: window.intervalMilliseconds) == counters[index].windowStart
+            else { continue }
             let reported: Int?
             switch window.kind {
             case .requestWeight: reported = usage.usedWeight[window.intervalMilliseconds]
@@ -171,20 +222,32 @@ package struct RateLimiterState: Sendable, Equatable {
     package func usage(now: Int64) -> [LimitUsage] {
         counters.map { counter in
             var counter = counter
-            roll(&counter, now: now)
+            Self.roll(&counter, now: now)
             return LimitUsage(window: counter.window, used: counter.used)
         }
     }
 
     // MARK: - Helpers
 
-    private func roll(_ counter: inout Counter, now: Int64) {
+    /// Moves a counter to the window holding `now`. A window never moves backwards: a process whose clock runs
+    /// slightly behind another's counts its request in the later window the other one already opened.
+    private static func roll(_ counter: inout Counter, now: Int64) {
         let interval = counter.window.intervalMilliseconds
-        let start = now - ((now % interval) + interval) % interval
-        if start != counter.windowStart {
-            counter.windowStart = start
-            counter.used = 0
-        }
+        let start = windowStart(of: now, interval: interval)
+        guard start > counter.windowStart else { return }
+        let isNext = counter.windowStart != .min && start == counter.windowStart + interval
+        counter.previousUsed = isNext ? counter.used : 0
+        counter.used = isNext ? counter.nextUsed : 0
+        counter.nextUsed = 0
+        counter.windowStart = start
+    }
+
+    private static func guardBand(_ milliseconds: Int64, for window: LimitWindow) -> Int64 {
+        min(max(0, milliseconds), window.intervalMilliseconds / 4)
+    }
+
+    private static func windowStart(of time: Int64, interval: Int64) -> Int64 {
+        time - ((time % interval) + interval) % interval
     }
 
     private static func amount(of cost: RequestCost, for kind: RateLimitKind) -> Int {
@@ -214,14 +277,17 @@ package struct ServerUsage: Sendable, Equatable {
 
     /// Reads `X-MBX-USED-WEIGHT-<n><unit>` and `X-MBX-ORDER-COUNT-<n><unit>` (unit S, M, H or D), ignoring case.
     /// The legacy `X-MBX-USED-WEIGHT` without an interval is skipped.
-    package init(headers: [String: String]) {
+    /// - Parameter weightHeaderPrefix: the lower-case name of the weight header before its interval:
+    ///   `x-sapi-used-ip-weight-` and `x-sapi-used-uid-weight-` for `/sapi` endpoints.
+    package init(headers: [String: String], weightHeaderPrefix: String = "x-mbx-used-weight-") {
+        // The name is checked before the value is trimmed and read: Foundation's trimming is slow, and most
+        // headers of a reply are not limit headers.
         for (name, value) in headers {
             let lower = name.lowercased()
-            guard let count = Int(value.trimmingCharacters(in: .whitespaces)) else { continue }
-            if let interval = Self.interval(lower, prefix: "x-mbx-used-weight-") {
-                usedWeight[interval] = count
+            if let interval = Self.interval(lower, prefix: weightHeaderPrefix) {
+                if let count = Int(value.trimmingCharacters(in: .whitespaces)) { usedWeight[interval] = count }
             } else if let interval = Self.interval(lower, prefix: "x-mbx-order-count-") {
-                orderCount[interval] = count
+                if let count = Int(value.trimmingCharacters(in: .whitespaces)) { orderCount[interval] = count }
             }
         }
     }

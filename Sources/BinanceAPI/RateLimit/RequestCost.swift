@@ -20,7 +20,8 @@ extension Endpoint {
     ///
     /// Spot weights follow Binance's REST API reference (2026 revision), including the ones that depend on
     /// parameters: depth `limit`, tickers with or without `symbol`/`symbols`, openOrders with or without
-    /// `symbol`, myTrades with `orderId`, and order/test with `computeCommissionRates`.
+    /// `symbol`, myTrades with `orderId`, and order/test with `computeCommissionRates`. A `/sapi` weight is
+    /// IP or UID weight as `limitScope` defines, and counts only against that endpoint's own budget.
     package func cost(for parameters: RequestParameters) -> RequestCost {
         switch self {
         case .ping, .time: return RequestCost(weight: 1)
@@ -40,8 +41,8 @@ extension Endpoint {
         case .rateLimitOrder: return RequestCost(weight: 40)
         case .tradeFee, .depositHistory, .apiRestrictions: return RequestCost(weight: 1)
         case .depositAddress: return RequestCost(weight: 10)
-        // The withdraw history's documented 18000 is UID weight, counted apart from the IP weight limited here.
-        case .withdrawHistory: return RequestCost(weight: 1)
+        // UID weight, counted against the endpoint's own 180,000 a minute (see `LimitScope`).
+        case .withdrawHistory: return RequestCost(weight: 18_000)
         case .accountSnapshot: return RequestCost(weight: 2400)
         case .futuresExchangeInfo: return RequestCost(weight: 1)
         case .premiumIndex: return RequestCost(weight: parameters["symbol"] == nil ? 10 : 1)

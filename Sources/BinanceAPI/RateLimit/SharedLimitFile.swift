@@ -6,48 +6,50 @@ import Foundation
     import Darwin
 #endif
 
-/// A small JSON file that carries server-imposed pauses (HTTP 429 `Retry-After`) and bans (HTTP 418) between
-/// processes that share one API key or IP, so each of them obeys a pause or ban that any of them received.
+/// A small JSON file with the rate-limiter state of every process that uses one base URL and API key. It
+/// stores the counts of each window, the limits the exchange reported with the time they were read, and
+/// server-imposed pauses (HTTP 429 `Retry-After`) and bans (HTTP 418).
 ///
-/// Every access holds `flock` on the file: shared for reads, exclusive for read-modify-write. Times are
-/// milliseconds since the Unix epoch. An unreadable or malformed file counts as empty, because the limits
-/// are a courtesy to the server and must not stop the client.
+/// Each process reserves a request's weight and order count in the file before sending it, so two processes
+/// together stay within one budget. The usage headers of responses remain the backstop for traffic that
+/// bypasses the file. Every access holds `flock` on the file: shared for reads, exclusive for
+/// read-modify-write. An unreadable or malformed file counts as empty, and when it cannot be opened at all
+/// the caller keeps its state in memory, because the limits are a courtesy to the server and must not stop
+/// the client.
 package struct SharedLimitFile: Sendable {
-    /// The pause and ban recorded for one group of hosts.
-    package struct Entry: Codable, Sendable, Equatable {
-        package var bannedUntil: Int64?
-        package var retryAfterUntil: Int64?
-
-        package init(bannedUntil: Int64? = nil, retryAfterUntil: Int64? = nil) {
-            self.bannedUntil = bannedUntil
-            self.retryAfterUntil = retryAfterUntil
-        }
+    private struct Contents: Codable {
+        var version = 2
+        var scopes: [String: RateLimiterState] = [:]
     }
 
     package let path: String
 
     package init(path: String) { self.path = path }
 
-    /// Returns the entries by group name (`spot`, `futures`).
-    package func read() -> [String: Entry] {
-        withLockedFile(exclusive: false) { descriptor in Self.decode(Self.readAll(descriptor)) } ?? [:]
+    /// Returns the state stored under `key`, or nil when the file has none or cannot be read.
+    package func read(_ key: String) -> RateLimiterState? {
+        withLockedFile(exclusive: false) { descriptor in Self.decode(Self.readAll(descriptor)).scopes[key] } ?? nil
     }
 
-    /// Raises the recorded times of `group` to at least those in `entry`, and returns the merged entries.
-    @discardableResult
-    package func record(_ entry: Entry, group: String) -> [String: Entry] {
+    /// Applies `body` to the state stored under `key` (or to `initial` when there is none) while holding the
+    /// exclusive lock, and writes the result back if it changed.
+    /// - Returns: the body's result and the new state, or nil when the file cannot be opened or locked.
+    package func update<Result>(
+        _ key: String,
+        initial: RateLimiterState,
+        _ body: (inout RateLimiterState) -> Result
+    ) -> (result: Result, state: RateLimiterState)? {
         withLockedFile(exclusive: true) { descriptor in
-            var entries = Self.decode(Self.readAll(descriptor))
-            var merged = entries[group] ?? Entry()
-            merged.bannedUntil = Self.later(merged.bannedUntil, entry.bannedUntil)
-            merged.retryAfterUntil = Self.later(merged.retryAfterUntil, entry.retryAfterUntil)
-            entries[group] = merged
-            if let data = try? JSONEncoder().encode(entries) {
-                _ = ftruncate(descriptor, 0)
-                _ = data.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+            var contents = Self.decode(Self.readAll(descriptor))
+            let before = contents.scopes[key]
+            var state = before ?? initial
+            let result = body(&state)
+            if state != before {
+                contents.scopes[key] = state
+                Self.write(contents, to: descriptor)
             }
-            return entries
-        } ?? [:]
+            return (result, state)
+        }
     }
 
     private func withLockedFile<T>(exclusive: Bool, _ body: (Int32) -> T) -> T? {
@@ -72,16 +74,17 @@ package struct SharedLimitFile: Sendable {
         return data
     }
 
-    private static func decode(_ data: Data) -> [String: Entry] {
-        guard !data.isEmpty else { return [:] }
-        return (try? JSONDecoder().decode([String: Entry].self, from: data)) ?? [:]
+    private static func write(_ contents: Contents, to descriptor: Int32) {
+        guard let data = try? JSONEncoder().encode(contents) else { return }
+        _ = ftruncate(descriptor, 0)
+        _ = data.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
     }
 
-    private static func later(_ first: Int64?, _ second: Int64?) -> Int64? {
-        switch (first, second) {
-        case (nil, nil): nil
-        case (let value?, nil), (nil, let value?): value
-        case (let a?, let b?): max(a, b)
-        }
+    /// Decodes the file; an empty, malformed or older-format file gives empty contents.
+    private static func decode(_ data: Data) -> Contents {
+        guard !data.isEmpty, let contents = try? JSONDecoder().decode(Contents.self, from: data),
+            contents.version == 2
+        else { return Contents() }
+        return contents
     }
 }

@@ -11,8 +11,14 @@ import Foundation
 /// only the method and path, never the query string, which holds the signature.
 ///
 /// On Linux, libcurl honours `http_proxy` and `no_proxy` from the environment, even for 127.0.0.1.
+///
+/// Reads (GET) share one session and its kept-alive connections. Every other request gets a session of its own
+/// and so a new connection: libcurl sends a request again by itself when a reused connection closes before any
+/// response byte, and the exchange may already have acted on the first copy (seen with the simulator's
+/// `dropBeforeCommit` fault), so an order or cancel must never ride on a reused connection.
 package final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
+    private let configuration: URLSessionConfiguration
     /// Maximum time for the whole exchange of one request, even when `HTTPRequest.timeout` is longer.
     private let overallDeadline: Duration
 
@@ -25,6 +31,7 @@ package final class URLSessionTransport: HTTPTransport {
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         session = URLSession(configuration: configuration)
+        self.configuration = configuration
         self.overallDeadline = overallDeadline
     }
 
@@ -47,7 +54,10 @@ package final class URLSessionTransport: HTTPTransport {
         }
         if !request.body.isEmpty { urlRequest.httpBody = request.body }
 
-        let (data, response) = try await exchange(urlRequest, deadline: deadline, label: label)
+        let isRead = request.method == .get
+        let session = isRead ? self.session : URLSession(configuration: configuration)
+        defer { if !isRead { session.finishTasksAndInvalidate() } }
+        let (data, response) = try await exchange(urlRequest, on: session, deadline: deadline, label: label)
         guard let http = response as? HTTPURLResponse else {
             throw .outcomeUnknown("\(label): the server's response is not HTTP.")
         }
@@ -66,10 +76,10 @@ package final class URLSessionTransport: HTTPTransport {
     /// only limits idle time between packets.
     private func exchange(
         _ request: URLRequest,
+        on session: URLSession,
         deadline: Duration,
         label: String
     ) async throws(TransportError) -> (Data, URLResponse) {
-        let session = self.session
         do {
             return try await withThrowingTaskGroup(of: (Data, URLResponse)?.self) { group in
                 group.addTask { try await session.data(for: request) }

@@ -1,3 +1,4 @@
+import Glibc
 import Tools
 
 /// The command line of `binance-shell`, parsed. Secrets never come from here: only from the environment,
@@ -118,7 +119,8 @@ package struct LaunchOptions: Sendable, Equatable {
         return options
     }
 
-    /// Parses `HOST:PORT`, `HOST` or `:PORT` for `--serve-sim`; only loopback hosts are accepted.
+    /// Parses `HOST:PORT`, `HOST` or `:PORT` for `--serve-sim`; only IPv4 loopback addresses (127.0.0.0/8,
+    /// written as digits) are accepted, the addresses the simulator's server can bind.
     static func parseAddress(_ text: String?) throws(ShellError) -> (host: String, port: Int) {
         guard let text else { return defaultServeAddress }
         var host = defaultServeAddress.host
@@ -149,6 +151,14 @@ package struct LaunchOptions: Sendable, Equatable {
         guard Venue.isLoopback("http://\(urlHost)") else {
             throw ShellError(
                 "Invalid --serve-sim host '\(host)': the simulator serves only on a loopback address such as 127.0.0.1.")
+        }
+        // The server binds an IPv4 socket from a numeric address (inet_pton), so names and IPv6 fail there;
+        // rejecting them here gives the error before anything starts.
+        var address = in_addr()
+        guard inet_pton(AF_INET, host, &address) == 1 else {
+            throw ShellError(
+                "Invalid --serve-sim host '\(host)': write the loopback address as IPv4 digits, such as 127.0.0.1; "
+                    + "the simulator binds no host names or IPv6 addresses.")
         }
         return (host, port)
     }

@@ -116,7 +116,11 @@ package struct CommandParser: Sendable {
         guard let tool = toolsByName[toolName] else {
             throw ShellError("watch \(target.rawValue) needs the tool \(toolName), which this build does not have.")
         }
-        let arguments = try bind(Array(rest.dropFirst()), to: tool, order: ["symbol"], defaultSymbol: defaultSymbol)
+        var arguments = try bind(Array(rest.dropFirst()), to: tool, order: ["symbol"], defaultSymbol: defaultSymbol)
+        // Ten levels a side fit a terminal and cost the least weight; limit=N asks for more.
+        if target == .book, arguments["limit"] == nil, tool.parameter(named: "limit") != nil {
+            arguments["limit"] = .string("10")
+        }
         return .watch(target, ToolCall(toolName: toolName, arguments: arguments))
     }
 
@@ -362,12 +366,20 @@ package struct CommandParser: Sendable {
         ShellError("Unexpected argument '\(word)': expected \(usage)." + (hint.map { " " + $0 } ?? ""))
     }
 
-    /// Suggests joining `BTC USDT` into `BTCUSDT` when two short words look like the halves of a pair.
+    /// Suggests joining `BTC USDT` into `BTCUSDT` when the extra word is a common quote asset and the word
+    /// before it a short asset code. Any other extra word gets no hint, so `price BTCUSDT extra` is reported as
+    /// the unexpected word it is, not as half of a symbol.
     private static func symbolHint(after previous: String, _ word: String) -> String? {
-        let halves = [previous, word]
-        guard halves.allSatisfy({ (2...10).contains($0.count) && $0.allSatisfy(\.isLetter) }) else { return nil }
+        guard commonQuoteAssets.contains(word.uppercased()), (2...10).contains(previous.count),
+            previous.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+        else { return nil }
         return "Write a symbol as one word, such as \((previous + word).uppercased())."
     }
+
+    /// Quote assets of most Binance spot pairs, for the hint that joins `BTC USDT` into one symbol.
+    private static let commonQuoteAssets: Set<String> = [
+        "USDT", "USDC", "FDUSD", "TUSD", "BUSD", "DAI", "BTC", "ETH", "BNB", "EUR", "TRY", "BRL", "JPY", "GBP",
+    ]
 
     // MARK: - Word checks
 

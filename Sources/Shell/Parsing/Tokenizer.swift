@@ -15,13 +15,25 @@ package enum Tokenizer {
         }
     }
 
-    /// Splits one line into commands; empty commands (blank, comment only, `;;`) are left out.
+    /// Splits text into commands; empty commands (blank, comment only, `;;`) are left out.
+    ///
+    /// The text may span lines (a quoted value with a newline inside); each command gets the number of the line
+    /// it starts on, counted from `lineNumber`.
     /// - Throws: `ShellError` for an unterminated quote or a trailing backslash.
     package static func commands(in line: String, lineNumber: Int = 1) throws(ShellError) -> [Command] {
         var scanner = Scanner(text: line, stopsAtErrors: true)
         let groups = scanner.scan()
-        if let error = scanner.error { throw error }
-        return groups.filter { !$0.isEmpty }.map { Command(line: lineNumber, words: $0.map(\.text)) }
+        if let error = scanner.error(firstLine: lineNumber) { throw error }
+        return groups.filter { !$0.words.isEmpty }.map { group in
+            Command(line: lineNumber + group.lineOffset, words: group.words.map(\.text))
+        }
+    }
+
+    /// Returns true when `text` ends inside a quote, so a script's next line continues the quoted value.
+    package static func endsInsideQuote(_ text: String) -> Bool {
+        var scanner = Scanner(text: text, stopsAtErrors: false)
+        _ = scanner.scan()
+        return scanner.openQuote != nil
     }
 
     /// Words of the command that the end of `text` belongs to, for completion.
@@ -31,8 +43,35 @@ package enum Tokenizer {
     package static func partialCommand(_ text: String) -> (words: [String], isAtWordStart: Bool) {
         var scanner = Scanner(text: text, stopsAtErrors: false)
         let groups = scanner.scan()
-        let last = groups.last ?? []
+        let last = groups.last?.words ?? []
         return (last.map(\.text), !scanner.endedInsideWord)
+    }
+
+    /// The word that the end of a line belongs to, as completion sees it.
+    package struct PartialWord: Sendable, Equatable {
+        /// Byte offset in the line where the word starts, quotes included.
+        package var start: Int
+        /// The word without its quotes and escapes, as far as it is typed.
+        package var text: String
+        /// The quote mark still open at the end of the line, if any.
+        package var openQuote: Character?
+
+        package init(start: Int, text: String, openQuote: Character?) {
+            self.start = start
+            self.text = text
+            self.openQuote = openQuote
+        }
+    }
+
+    /// Splits text for completion: the finished words of the last command, and the word being typed (nil when
+    /// the text ends between words). Never fails.
+    package static func partialWord(_ text: String) -> (previous: [String], current: PartialWord?) {
+        var scanner = Scanner(text: text, stopsAtErrors: false)
+        let groups = scanner.scan()
+        var words = groups.last?.words ?? []
+        guard scanner.endedInsideWord, let last = words.popLast() else { return (words.map(\.text), nil) }
+        let current = PartialWord(start: last.start, text: last.text, openQuote: scanner.openQuote)
+        return (words.map(\.text), current)
     }
 
     /// Quotes `word` so that the tokenizer reads it back unchanged.
@@ -47,7 +86,15 @@ package enum Tokenizer {
 
 /// A word being built by the scanner.
 private struct Word {
+    /// Byte offset of the word's first character (a quote or backslash included) in the scanned text.
+    var start: Int
     var text = ""
+}
+
+/// The words of one command and the line it starts on, counted from 0 within the scanned text.
+private struct WordGroup {
+    var lineOffset: Int
+    var words: [Word] = []
 }
 
 /// The state machine behind `Tokenizer`.
@@ -56,41 +103,72 @@ private struct Scanner {
 
     let text: String
     let stopsAtErrors: Bool
-    var error: ShellError?
     /// True when the text ended inside a word (or an open quote), false when it ended on a separator.
     var endedInsideWord = false
+    /// The quote mark open at the end of the text, if any.
+    var openQuote: Character?
+    /// Where the open quote started: line counted from 0 within the text, column from 1 within that line.
+    var openQuoteLine = 0
+    var openQuoteColumn = 0
+    /// True when the text ended with a backslash that escapes nothing.
+    var endsWithEscape = false
+
+    /// The error the text holds, with lines numbered from `firstLine`; nil when it has none.
+    func error(firstLine: Int) -> ShellError? {
+        guard stopsAtErrors else { return nil }
+        if let openQuote {
+            let mark = String(openQuote)
+            guard openQuoteLine > 0 else { return .unterminatedQuote(mark: mark, column: openQuoteColumn) }
+            return .unterminatedQuote(mark: mark, line: firstLine + openQuoteLine, column: openQuoteColumn)
+        }
+        return endsWithEscape ? .danglingEscape : nil
+    }
 
     init(text: String, stopsAtErrors: Bool) {
         self.text = text
         self.stopsAtErrors = stopsAtErrors
     }
 
-    mutating func scan() -> [[Word]] {
-        var groups: [[Word]] = [[]]
+    mutating func scan() -> [WordGroup] {
+        var groups = [WordGroup(lineOffset: 0)]
         var word: Word?
         var quote = Quote.none
-        var quoteStart = 0
+        var quoteStartLine = 0
+        var quoteStartColumn = 0
         var escaping = false
+        var escapeStart = 0
         var escapingInDoubleQuotes = false
         var inComment = false
+        var byteOffset = 0
+        var line = 0
+        var column = 0
 
         func finishWord() {
-            if let finished = word { groups[groups.count - 1].append(finished) }
+            if let finished = word { groups[groups.count - 1].words.append(finished) }
             word = nil
         }
 
         // Unicode scalars, not Characters: a combining mark after a quote, space or `;` would otherwise join it into
         // one grapheme cluster and hide the delimiter, and "\r\n" is a single Character.
-        for (offset, character) in text.unicodeScalars.enumerated() {
+        for character in text.unicodeScalars {
+            let offset = byteOffset
+            byteOffset += character.utf8.count
+            column += 1
+            defer {
+                if character == "\n" {
+                    line += 1
+                    column = 0
+                }
+            }
             if inComment {
                 if character == "\n" {
                     inComment = false
-                    groups.append([])
+                    groups.append(WordGroup(lineOffset: line + 1))
                 }
                 continue
             }
             if escaping {
-                word = word ?? Word()
+                word = word ?? Word(start: escapeStart)
                 if escapingInDoubleQuotes, character != "\"", character != "\\" { word!.text.unicodeScalars.append("\\") }
                 word!.text.unicodeScalars.append(character)
                 escaping = false
@@ -117,31 +195,39 @@ private struct Scanner {
             switch character {
             case " ", "\t", "\r":
                 finishWord()
-            case ";", "\n":
+            case ";":
                 finishWord()
-                groups.append([])
+                groups.append(WordGroup(lineOffset: line))
+            case "\n":
+                finishWord()
+                groups.append(WordGroup(lineOffset: line + 1))
             case "#" where word == nil:
                 finishWord()
                 inComment = true
             case "'", "\"":
-                word = word ?? Word()
+                word = word ?? Word(start: offset)
                 quote = character == "'" ? .single : .double
-                quoteStart = offset + 1
+                quoteStartLine = line
+                quoteStartColumn = column
             case "\\":
                 escaping = true
+                escapeStart = offset
             default:
-                word = word ?? Word()
+                word = word ?? Word(start: offset)
                 word!.text.unicodeScalars.append(character)
             }
         }
 
-        if quote != .none, stopsAtErrors {
-            let mark = quote == .single ? "'" : "\""
-            error = .unterminatedQuote(mark: mark, column: quoteStart)
-        } else if escaping, stopsAtErrors {
-            error = .danglingEscape
+        switch quote {
+        case .single: openQuote = "'"
+        case .double: openQuote = "\""
+        case .none: openQuote = nil
         }
+        openQuoteLine = quoteStartLine
+        openQuoteColumn = quoteStartColumn
+        endsWithEscape = escaping && quote == .none
         endedInsideWord = word != nil || escaping
+        if escaping, word == nil { word = Word(start: escapeStart) }
         finishWord()
         return groups
     }

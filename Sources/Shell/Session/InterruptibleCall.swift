@@ -18,8 +18,10 @@ package enum InterruptibleOutcome<Value: Sendable>: Sendable {
 /// - Parameters:
 ///   - slowAfter: when the operation is still running after this long, `onSlow` is called once.
 ///   - onFinish: called when `onSlow` was called, to clear a waiting message.
+///   - prompt: while it is active, Ctrl-C is left to the prompt's line reader and `onSlow` waits.
 package func runInterruptibly<Value: Sendable>(
     interrupts: any InterruptSource,
+    prompt: PromptActivity? = nil,
     slowAfter: Duration = .seconds(1),
     onSlow: @escaping @Sendable () -> Void = {},
     onFinish: @escaping @Sendable () -> Void = {},
@@ -38,6 +40,7 @@ package func runInterruptibly<Value: Sendable>(
             var reportedSlow = false
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(50))
+                if prompt?.isActive == true { continue }
                 if interrupts.consumeInterrupt() {
                     work.cancel()
                     gate.resume(with: .interrupted)

@@ -9,25 +9,43 @@ package struct ScriptOrderConfirmer: OrderConfirmer {
 
     package func confirm(_ request: ConfirmationRequest) async -> ConfirmationDecision {
         if isPreapproved { return .accepted }
-        return .unavailable(
-            reason: "This order needs confirmation, and a script cannot ask: run again with --yes to confirm "
-                + "orders in scripts. Nothing was sent.")
+        // The trading guard puts this after its own sentence and adds the hint to pass --yes.
+        return .unavailable(reason: "a script cannot ask, so nothing was sent.")
     }
 }
 
-/// Confirms orders at the terminal: shows the preview, then prompts `Place this order? [y/N]` (default no).
+/// Confirms orders at the terminal: shows the summary and the whole preview, then prompts
+/// `Place this order? [y/N]` (default no).
 package struct InteractiveOrderConfirmer: OrderConfirmer {
     package var reader: any LineReader
     package var output: any OutputSink
+    package var style: TextStyle
+    /// Marked while the question is asked, so the running command's Ctrl-C watcher stays out of the way.
+    package var activity: PromptActivity
 
-    package init(reader: any LineReader, output: any OutputSink) {
+    package init(
+        reader: any LineReader,
+        output: any OutputSink,
+        style: TextStyle = .plain,
+        activity: PromptActivity = PromptActivity()
+    ) {
         self.reader = reader
         self.output = output
+        self.style = style
+        self.activity = activity
     }
 
     package func confirm(_ request: ConfirmationRequest) async -> ConfirmationDecision {
-        output.writeOutput(request.summary + "\n")
-        switch await reader.readLine(prompt: "Place this order? [y/N] ") {
+        let answer = await activity.during { () async -> LineInput in
+            // Clears a waiting message the command may have shown before it needed the confirmation.
+            output.writeError("\r\u{1B}[K")
+            output.writeOutput(request.summary + "\n")
+            if let preview = PreviewView.render(request.preview, style: style) {
+                output.writeOutput(style.bold("Preview") + "\n" + preview + "\n")
+            }
+            return await reader.readLine(prompt: "Place this order? [y/N] ")
+        }
+        switch answer {
         case .line(let answer):
             let word = answer.trimmingCharacters(in: .whitespaces).lowercased()
             return word == "y" || word == "yes" ? .accepted : .declined

@@ -3,6 +3,9 @@ import Tools
 /// Script mode: runs every line from a reader, with no prompt or banner.
 package enum ScriptRunner {
     /// Runs lines until the end of input or `exit`.
+    ///
+    /// A line that ends inside a quote continues on the next line, as in a POSIX shell: the quoted value keeps
+    /// the newline, and errors name the line the command started on.
     /// - Parameter stopsOnError: stop at the first failed command, like `set -e`.
     /// - Returns: the exit status: 0 when every command succeeded, 1 when any failed.
     package static func run(session: ShellSession, reader: any LineReader, stopsOnError: Bool) async -> Int32 {
@@ -16,12 +19,24 @@ package enum ScriptRunner {
                 continue
             case .line(let text):
                 lineNumber += 1
-                let outcomes = await session.run(line: text, number: lineNumber, stopsOnError: stopsOnError)
+                let firstLine = lineNumber
+                var command = text
+                var hasInput = true
+                while hasInput, Tokenizer.endsInsideQuote(command) {
+                    guard case .line(let next) = await reader.readLine(prompt: "") else {
+                        // The end of the script inside a quote: the tokenizer reports where the quote opened.
+                        hasInput = false
+                        break
+                    }
+                    lineNumber += 1
+                    command += "\n" + next
+                }
+                let outcomes = await session.run(line: command, number: firstLine, stopsOnError: stopsOnError)
                 if outcomes.contains(.failed) {
                     hasFailure = true
                     if stopsOnError { break reading }
                 }
-                if outcomes.contains(.exit) { break reading }
+                if outcomes.contains(.exit) || !hasInput { break reading }
             }
         }
         return hasFailure ? 1 : 0

@@ -24,6 +24,8 @@ package final class ShellSession {
     let interrupts: (any InterruptSource)?
     /// Shows `watch` views; nil where there is no terminal.
     var watchPresenter: (any WatchPresenter)?
+    /// Marks the order confirmation prompt, during which Ctrl-C belongs to that prompt.
+    var promptActivity: PromptActivity?
 
     package var defaultSymbol: String?
     package var renderOptions: RenderOptions
@@ -157,6 +159,7 @@ package final class ShellSession {
         let waitingText = "Waiting for the exchange… (Ctrl-C to cancel)"
         let outcome = await runInterruptibly(
             interrupts: interrupts,
+            prompt: promptActivity,
             onSlow: { sink.writeError(waitingText) },
             onFinish: { sink.writeError("\r\u{1B}[K") }
         ) {
@@ -177,9 +180,7 @@ package final class ShellSession {
             return .failed
         }
         if result.isSuccess {
-            // `status` shows every member (weight used, guard state), not only the columns of the tool's layout.
-            let layout = call.toolName == "get_status" ? nil : parser.tool(named: call.toolName)?.layout
-            output.writeOutput(renderer.render(result, layout: layout) + "\n")
+            output.writeOutput(render(result, toolName: call.toolName) + "\n")
             return .succeeded
         }
         if renderOptions.format == .json { output.writeOutput(result.structured.serialized() + "\n") }
@@ -188,6 +189,22 @@ package final class ShellSession {
     }
 
     package var renderer: ResultRenderer { ResultRenderer(options: renderOptions) }
+
+    /// Returns the text of a successful result: a form for `status` and `preview_order`, whose every member
+    /// matters, and the tool's table layout otherwise.
+    package func render(_ result: ToolResult, toolName: String) -> String {
+        if renderOptions.format == .table, let data = result.data {
+            let style = renderOptions.style
+            let form: String?
+            switch toolName {
+            case "get_status": form = StatusView.render(data, style: style)
+            case "preview_order": form = PreviewView.render(data, style: style)
+            default: form = nil
+            }
+            if let form { return form }
+        }
+        return renderer.render(result, layout: parser.tool(named: toolName)?.layout)
+    }
 
     /// Returns the text of a failed result: its message, then its hint.
     package static func message(of result: ToolResult) -> String {
@@ -199,7 +216,12 @@ package final class ShellSession {
     // MARK: - Session commands
 
     private func showHelp(topic: String?, line: Int) -> Outcome {
-        let help = HelpText(parser: parser, style: renderOptions.format == .json ? .plain : renderOptions.style)
+        let isJSON = renderOptions.format == .json
+        let help = HelpText(
+            parser: parser,
+            style: isJSON ? .plain : renderOptions.style,
+            width: isJSON ? nil : renderOptions.terminalWidth()
+        )
         let text: String
         if let topic {
             do {
@@ -264,9 +286,10 @@ package final class ShellSession {
 
     // MARK: - Messages
 
-    /// Prints a confirmation for a session setting at the terminal; scripts stay quiet.
+    /// Prints a confirmation for a session setting at the terminal, in either format; scripts stay quiet, so
+    /// their output holds only results.
     private func note(_ text: String) {
-        guard origin == .shell, renderOptions.format == .table else { return }
+        guard origin == .shell else { return }
         output.writeOutput(renderOptions.style.dim(text) + "\n")
     }
 
@@ -281,8 +304,8 @@ package final class ShellSession {
 
     /// Writes an error to stderr: `line N: message` in scripts, `error: message` at the terminal.
     package func reportError(_ message: String, line: Int) {
-        // Parser errors quote what was typed, which may be a secret pasted at the wrong place.
-        let message = engine.services.redactor.redact(message)
+        // Parser errors quote what was typed, which may be a secret pasted at the wrong place or a terminal escape.
+        let message = UntrustedText.escapingControls(engine.services.redactor.redact(message))
         if origin == .shell {
             output.writeError(renderOptions.style.red("error:") + " " + message + "\n")
         } else {

@@ -23,17 +23,40 @@ package struct Completer: Sendable {
     }
 
     /// Completions of the word that ends at the end of `line`.
+    ///
+    /// Quotes are understood: in `symbol="BT` the value `BT` is completed and the quote closed, and words after a
+    /// quoted value count as they would when the line runs.
     /// - Returns: the byte offset in `line` where that word starts, and the full replacement words, sorted.
     package func complete(_ line: String) -> (wordStart: Int, candidates: [String]) {
-        let bytes = Array(line.utf8)
-        var start = bytes.count
-        while start > 0, ![UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: ";")].contains(bytes[start - 1]) {
-            start -= 1
+        let (previous, current) = Tokenizer.partialWord(line)
+        guard let current else {
+            return (line.utf8.count, candidates(for: "", after: previous))
         }
-        let word = String(decoding: bytes[start...], as: UTF8.self)
-        let before = String(decoding: bytes[..<start], as: UTF8.self)
-        let previous = Tokenizer.partialCommand(before).words
-        return (start, candidates(for: word, after: previous))
+        let typed = String(decoding: Array(line.utf8)[current.start...], as: UTF8.self)
+        let found = candidates(for: current.text, after: previous)
+        return (current.start, found.map { Self.requoted($0, typed: typed, openQuote: current.openQuote) })
+    }
+
+    /// Writes a candidate the way the user started typing it: a word begun with a quote keeps that quote, which
+    /// the candidate closes, so `symbol="BT` becomes `symbol="BTCUSDT"`.
+    static func requoted(_ candidate: String, typed: String, openQuote: Character?) -> String {
+        guard let quoteIndex = typed.firstIndex(where: { $0 == "'" || $0 == "\"" || $0 == "\\" }) else {
+            return candidate
+        }
+        let literalPrefix = String(typed[..<quoteIndex])
+        let mark = typed[quoteIndex] == "\\" ? (openQuote ?? "'") : typed[quoteIndex]
+        guard candidate.hasPrefix(literalPrefix), mark == "'" || mark == "\"" else {
+            return Tokenizer.quoted(candidate)
+        }
+        var rest = String(candidate.dropFirst(literalPrefix.count))
+        if mark == "'" {
+            guard !rest.contains("'") else { return Tokenizer.quoted(candidate) }
+        } else {
+            rest = rest.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        }
+        // A parameter name (`side=`) is not finished, so its quote stays open for the value.
+        let closing = candidate.hasSuffix("=") ? "" : String(mark)
+        return literalPrefix + String(mark) + rest + closing
     }
 
     /// Completions of `word` when it follows `previous` words of the same command.

@@ -46,11 +46,16 @@ package final class EditLineReader: LineReader, @unchecked Sendable {
 
     package func readLine(prompt: String) async -> LineInput {
         let interrupts = self.interrupts
+        // A Ctrl-C pressed while no line was being read belongs to nothing; it must not abandon this line.
+        _ = interrupts.consumeInterrupt()
         return await withCheckedContinuation { continuation in
             Thread {
                 InterruptSignal.beginReading()
+                let watchdog = InterruptWatchdog()
+                watchdog.start()
                 let result = readline(prompt)
                 InterruptSignal.endReading()
+                watchdog.stop()
                 guard let pointer = result else {
                     if interrupts.consumeInterrupt() {
                         fputs("\n", stdout)
@@ -83,6 +88,32 @@ package final class EditLineReader: LineReader, @unchecked Sendable {
         }
         _ = write_history(historyPath)
         chmod(historyPath, 0o600)
+    }
+}
+
+/// Repeats a pending Ctrl-C to the thread in `readline` every 100 ms until that call returns.
+private final class InterruptWatchdog: @unchecked Sendable {
+    // The lock protects `isRunning`. `wake` ends a wait early; `finished` is signalled once when the loop ends.
+    private let lock = NSLock()
+    private var isRunning = true
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+
+    func start() {
+        Thread { [self] in
+            while lock.withLock({ isRunning }) {
+                _ = wake.wait(timeout: .now() + .milliseconds(100))
+                if lock.withLock({ isRunning }) { InterruptSignal.repeatPendingInterrupt() }
+            }
+            finished.signal()
+        }.start()
+    }
+
+    /// Stops the loop and waits for it, so no repeated signal arrives after the caller reads the interrupt flag.
+    func stop() {
+        lock.withLock { isRunning = false }
+        wake.signal()
+        finished.wait()
     }
 }
 

@@ -43,6 +43,15 @@ package struct InterruptSignal: InterruptSource {
         isReaderActive = 0
     }
 
+    /// Sends SIGINT to the reading thread again while an interrupt is pending and the thread is still reading.
+    ///
+    /// A Ctrl-C that arrives while libedit runs its own code, before it blocks in `read`, interrupts no system
+    /// call, so `readline` would go on waiting for a key. Repeating the signal reaches the `read` that follows.
+    static func repeatPendingInterrupt() {
+        guard interruptFlag != 0, isReaderActive != 0 else { return }
+        pthread_kill(readerThread, SIGINT)
+    }
+
     package func consumeInterrupt() -> Bool {
         guard interruptFlag != 0 else { return false }
         interruptFlag = 0

@@ -70,16 +70,22 @@ extension ToolEngine {
             spot = configuration.baseURL ?? ""
             futures = configuration.baseURL ?? ""
         }
+        var clientConfiguration = ClientConfiguration(
+            spotBaseURL: spot,
+            futuresBaseURL: futures,
+            credentials: credentials,
+            recvWindowMilliseconds: configuration.recvWindowMilliseconds,
+            requestTimeout: .milliseconds(configuration.requestTimeoutMilliseconds),
+            // Processes sharing a home and key share one rate-limit budget and obey a 429 pause or 418 ban any
+            // of them received.
+            sharedLimitStatePath: venue == .sim ? nil : configuration.home + "/rate-limit-state.json"
+        )
+        // A network venue's limits and clock are read before the first request that needs them; the paper
+        // venue's limits are known without a request.
+        clientConfiguration.shouldFetchLimitsBeforeFirstRequest = venue != .sim
+        clientConfiguration.shouldSynchronizeClockBeforeSigning = venue != .sim
         let client = BinanceClient(
-            configuration: ClientConfiguration(
-                spotBaseURL: spot,
-                futuresBaseURL: futures,
-                credentials: credentials,
-                recvWindowMilliseconds: configuration.recvWindowMilliseconds,
-                requestTimeout: .milliseconds(configuration.requestTimeoutMilliseconds),
-                // Processes sharing a home share a key, so each obeys a 429 pause or 418 ban any of them received.
-                sharedLimitStatePath: venue == .sim ? nil : configuration.home + "/rate-limit-state.json"
-            ),
+            configuration: clientConfiguration,
             transport: transport,
             logger: logger,
             clock: clock

@@ -133,8 +133,8 @@ func catchError(_ body: () async throws -> Void) async -> BinanceError? {
         #expect(
             error
                 == .rateLimited(
-                    retryAfterSeconds: 30,
-                    message: "GET /api/v3/account would exceed the request-weight limit; retry in 30 s."
+                    retryAfterSeconds: 31,
+                    message: "GET /api/v3/account would exceed the request-weight limit; retry in 31 s."
                 )
         )
         #expect(harness.transport.requests.count == 1)
@@ -153,8 +153,9 @@ func catchError(_ body: () async throws -> Void) async -> BinanceError? {
         _ = try await harness.client.send(.ping)
         _ = try await harness.client.send(.ping, waitPolicy: .wait(maximumSeconds: 60), progress: messages.append)
 
-        #expect(harness.clock.sleeps == [30_000])
-        #expect(messages.lines == ["Waiting 30 s for the request-weight limit before GET /api/v3/ping."])
+        // The minute ends in 30 s; the guard band of 250 ms keeps the full window possible a little longer.
+        #expect(harness.clock.sleeps == [30_250])
+        #expect(messages.lines == ["Waiting 31 s for the request-weight limit before GET /api/v3/ping."])
         #expect(harness.transport.requests.count == 2)
     }
 
@@ -168,7 +169,7 @@ func catchError(_ body: () async throws -> Void) async -> BinanceError? {
             Issue.record("expected rateLimited, got \(String(describing: error))")
             return
         }
-        #expect(seconds == 30)
+        #expect(seconds == 31)
         #expect(harness.clock.sleeps.isEmpty)
     }
 

@@ -209,4 +209,59 @@ import Testing
         #expect(harness.transport.requests.count == 1)
         #expect(harness.transport.requests[0].method == .delete)
     }
+
+    @Test(arguments: [
+        ScriptedTransport.Step.fail(.outcomeUnknown("timed out waiting for the server")),
+        .respond(HTTPResponse(status: 503, body: Data("Service Unavailable".utf8))),
+        .respond(.binanceError(-1007, "Timeout waiting for response from backend server.")),
+        .respond(.binanceError(-1006, "An unexpected response was received from the message bus.")),
+        .respond(.json(#"{"symbol":"BTCUSDT","orderId":7,"#)),
+    ])
+    func cancelWithUnknownOutcomeReportsTheQueriedState(_ failure: ScriptedTransport.Step) async throws {
+        let harness = ClientHarness([failure, .respond(.json(Self.orderJSON(clientOrderID: "mine-3", status: "CANCELED")))])
+
+        let order = try await harness.client.cancelOrder(["symbol": "BTCUSDT", "origClientOrderId": "mine-3"])
+
+        #expect(order.status == "CANCELED")
+        #expect(harness.transport.requests.map(\.method) == [.delete, .get])
+        #expect(harness.transport.requests[1].sentValue("origClientOrderId") == "mine-3")
+        #expect(harness.transport.requests[1].sentValue("symbol") == "BTCUSDT")
+        #expect(harness.clock.sleeps == [250])
+    }
+
+    @Test func cancelThatNeverArrivedReportsTheOpenOrder() async throws {
+        let harness = ClientHarness([
+            .fail(.outcomeUnknown("connection lost")),
+            .respond(.json(Self.orderJSON(clientOrderID: "mine-4", status: "NEW"))),
+        ])
+
+        let order = try await harness.client.cancelOrder(["symbol": "BTCUSDT", "orderId": "7"])
+
+        #expect(order.status == "NEW")
+        #expect(harness.transport.requests.filter { $0.method == .delete }.count == 1)
+        #expect(harness.transport.requests.last?.sentValue("orderId") == "7")
+    }
+
+    @Test func cancelWithUnknownOutcomeAndFailedQueryRethrows() async {
+        let harness = ClientHarness([
+            .respond(HTTPResponse(status: 502, body: Data())),
+            .respond(.binanceError(-2013, "Order does not exist.")),
+        ])
+
+        let error = await catchError {
+            _ = try await harness.client.cancelOrder(["symbol": "BTCUSDT", "orderId": "7"])
+        }
+
+        #expect(error == .outcomeUnknown("DELETE /api/v3/order: HTTP 502; the exchange may have processed the request."))
+        #expect(harness.transport.requests.count == 2)
+    }
+
+    @Test func cancelRejectionOtherThanUnknownOrderIsNotQueried() async {
+        let harness = ClientHarness([.respond(.binanceError(-1102, "Mandatory parameter 'symbol' was not sent."))])
+
+        let error = await catchError { _ = try await harness.client.cancelOrder(["orderId": "7"]) }
+
+        #expect(error == .rejected(status: 400, code: -1102, message: "Mandatory parameter 'symbol' was not sent."))
+        #expect(harness.transport.requests.count == 1)
+    }
 }

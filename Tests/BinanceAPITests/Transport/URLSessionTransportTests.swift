@@ -96,6 +96,25 @@ import Testing
         expectNoQuery(error!)
     }
 
+    @Test(arguments: [HTTPMethod.post, .delete])
+    func slowServerTimesOutStateChangingRequest(_ method: HTTPMethod) async throws {
+        let server = try APILoopbackServer { _ in
+            var reply = APILoopbackServer.Reply.http(body: "{}")
+            reply.delay = 3
+            return reply
+        }
+        defer { server.stop() }
+        var slow = request(server.baseURL, method: method, timeout: .milliseconds(400))
+        slow.body = Data("quantity=1".utf8)
+
+        let error = await sendExpectingFailure(slow)
+
+        guard case .outcomeUnknown = error else {
+            Issue.record("expected outcomeUnknown, got \(String(describing: error))")
+            return
+        }
+    }
+
     @Test func bodyCutShortIsAnUnknownOutcome() async throws {
         let server = try APILoopbackServer { _ in
             let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"

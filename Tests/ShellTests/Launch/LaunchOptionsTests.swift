@@ -27,8 +27,7 @@ struct LaunchOptionsTests {
         ([], LaunchOptions.Mode.serveSimulator(host: "127.0.0.1", port: 0)),
         (["127.0.0.1:8080"], .serveSimulator(host: "127.0.0.1", port: 8080)),
         ([":9000"], .serveSimulator(host: "127.0.0.1", port: 9000)),
-        (["localhost"], .serveSimulator(host: "localhost", port: 0)),
-        (["[::1]:7000"], .serveSimulator(host: "::1", port: 7000)),
+        (["127.0.0.2"], .serveSimulator(host: "127.0.0.2", port: 0)),
     ] as [([String], LaunchOptions.Mode)])
     func serveSimulatorAddress(_ rest: [String], _ mode: LaunchOptions.Mode) throws {
         #expect(try LaunchOptions.parse(["--serve-sim"] + rest).mode == mode)
@@ -54,6 +53,12 @@ struct LaunchOptionsTests {
          "Invalid --serve-sim host '0.0.0.0': the simulator serves only on a loopback address such as 127.0.0.1."),
         (["--serve-sim", "example.com:80"],
          "Invalid --serve-sim host 'example.com': the simulator serves only on a loopback address such as 127.0.0.1."),
+        (["--serve-sim", "localhost:8080"],
+         "Invalid --serve-sim host 'localhost': write the loopback address as IPv4 digits, such as 127.0.0.1; "
+            + "the simulator binds no host names or IPv6 addresses."),
+        (["--serve-sim", "[::1]:7000"],
+         "Invalid --serve-sim host '::1': write the loopback address as IPv4 digits, such as 127.0.0.1; "
+            + "the simulator binds no host names or IPv6 addresses."),
         (["--serve-sim", "127.0.0.1:99999"], "Invalid port '99999' in --serve-sim: expected a number from 0 to 65535."),
     ])
     func rejectsWithExactMessage(_ arguments: [String], _ message: String) {

@@ -119,7 +119,13 @@ struct CommandParserTests {
         #expect(try parser.parse(["halt"]) == .halt)
         #expect(try parser.parse(["reset-paper", "usdt=500", "BTC=0.5"]) == .resetPaper(["USDT": 500, "BTC": 0.5]))
         let watch = try parser.parse(["watch", "book", "BTCUSDT"])
-        #expect(watch == .watch(.book, ToolCall(toolName: "get_order_book", arguments: strings(["symbol": "BTCUSDT"]))))
+        let tenLevels = strings(["symbol": "BTCUSDT", "limit": "10"])
+        #expect(watch == .watch(.book, ToolCall(toolName: "get_order_book", arguments: tenLevels)))
+        let deeper = try parser.parse(["watch", "book", "limit=50"], defaultSymbol: "ETHUSDT")
+        let fiftyLevels = strings(["symbol": "ETHUSDT", "limit": "50"])
+        #expect(deeper == .watch(.book, ToolCall(toolName: "get_order_book", arguments: fiftyLevels)))
+        let price = try parser.parse(["watch", "price", "ethbtc"])
+        #expect(price == .watch(.price, ToolCall(toolName: "get_ticker_price", arguments: strings(["symbol": "ethbtc"]))))
     }
 
     // MARK: - Errors
@@ -136,6 +142,9 @@ struct CommandParserTests {
         ("get_order_book BTCUSDT 5 extra",
          "Unexpected argument 'extra': get_order_book takes 2 positional arguments (symbol, limit); "
             + "name others as key=value."),
+        ("price BTCUSDT extra", "Unexpected argument 'extra': expected price [SYMBOL]."),
+        ("price ETHBTC extra", "Unexpected argument 'extra': expected price [SYMBOL]."),
+        ("book BTCUSDT 5 more", "Unexpected argument 'more': expected book [SYMBOL] [LIMIT]."),
         ("price btc usdt",
          "Unexpected argument 'usdt': expected price [SYMBOL]. Write a symbol as one word, such as BTCUSDT."),
         ("buy", "Missing quantity: expected buy [SYMBOL] QUANTITY [limit PRICE] [stop STOP_PRICE]."),

@@ -25,13 +25,45 @@ struct TokenizerTests {
         Case(line: #"say 'no \ escapes'"#, commands: [["say", #"no \ escapes"#]]),
         Case(line: "say ''", commands: [["say", ""]]),
         Case(line: "search=\"bitcoin cash\" x", commands: [["search=bitcoin cash", "x"]]),
-        Case(line: "a\nb c", commands: [["a"], ["b", "c"]]),
         Case(line: "", commands: []),
     ])
     func splitsLines(_ testCase: Case) throws {
         let commands = try Tokenizer.commands(in: testCase.line, lineNumber: 7)
         #expect(commands.map(\.words) == testCase.commands)
         #expect(commands.allSatisfy { $0.line == 7 })
+    }
+
+    @Test func commandsOnLaterLinesGetTheirLineNumbers() throws {
+        let commands = try Tokenizer.commands(in: "a\nb c; d\n# note\ne 'x\ny' f", lineNumber: 10)
+        #expect(commands.map(\.words) == [["a"], ["b", "c"], ["d"], ["e", "x\ny", "f"]])
+        #expect(commands.map(\.line) == [10, 11, 11, 13])
+    }
+
+    @Test func quoteOpenedOnALaterLineNamesThatLine() {
+        #expect(throws: ShellError("Unterminated quote \" opened at line 7, column 7: close it with another \".")) {
+            try Tokenizer.commands(in: "say 'a\nb' ok\nprice \"BTC", lineNumber: 5)
+        }
+    }
+
+    @Test func endsInsideQuoteSeesOnlyOpenQuotes() {
+        #expect(Tokenizer.endsInsideQuote("say 'open"))
+        #expect(Tokenizer.endsInsideQuote("say \"a\nb"))
+        #expect(Tokenizer.endsInsideQuote("say 'a' \"b"))
+        #expect(!Tokenizer.endsInsideQuote("say 'closed'"))
+        #expect(!Tokenizer.endsInsideQuote("# it's a comment"))
+        #expect(!Tokenizer.endsInsideQuote(#"say it\'s"#))
+    }
+
+    @Test func partialWordReportsStartAndOpenQuote() {
+        let open = Tokenizer.partialWord(#"price x; get_ticker_price symbol="BT"#)
+        #expect(open.previous == ["get_ticker_price"])
+        #expect(open.current == Tokenizer.PartialWord(start: 26, text: "symbol=BT", openQuote: "\""))
+        let afterQuoted = Tokenizer.partialWord("create_order symbol='BTC USDT' si")
+        #expect(afterQuoted.previous == ["create_order", "symbol=BTC USDT"])
+        #expect(afterQuoted.current == Tokenizer.PartialWord(start: 31, text: "si", openQuote: nil))
+        let between = Tokenizer.partialWord("say 'a b' ")
+        #expect(between.previous == ["say", "a b"])
+        #expect(between.current == nil)
     }
 
     @Test func unterminatedSingleQuoteIsAnError() {

@@ -39,4 +39,30 @@ struct HelpTextTests {
             try help.page(for: "get_klinse")
         }
     }
+
+    @Test func linesWrapToTheWidth() throws {
+        let narrow = HelpText(parser: CommandParser(tools: ShellFakeTools.tools()), width: 60)
+        let overview = narrow.overview()
+        for line in overview.split(separator: "\n") { #expect(line.count < 60, "too long: \(line)") }
+        #expect(overview.contains("  orders [SYMBOL] [LIMIT]   Orders of a symbol, open and\n"
+            + "                            closed\n"))
+        #expect(overview.contains("  reset-paper [ASSET=AMOUNT ...]\n    Start a new paper account on the simulator, such as\n"))
+        let page = try narrow.page(for: "get_order_book")
+        for line in page.split(separator: "\n") { #expect(line.count < 60, "too long: \(line)") }
+        #expect(page.contains("  limit   integer 1-5000  optional  Levels per side\n"
+            + "                                    (default 100)"))
+    }
+
+    @Test func narrowTerminalPutsSummariesBelow() {
+        let narrow = HelpText(parser: CommandParser(tools: ShellFakeTools.tools()), width: 40)
+        let overview = narrow.overview()
+        for line in overview.split(separator: "\n") { #expect(line.count < 40, "too long: \(line)") }
+        #expect(overview.contains("  reset-paper [ASSET=AMOUNT ...]\n    Start a new paper account on the\n"))
+    }
+
+    @Test func noWidthLeavesLinesWhole() throws {
+        let overview = help.overview()
+        #expect(overview.contains("reset-paper [ASSET=AMOUNT ...]    Start a new paper account on the simulator, "
+            + "such as reset-paper USDT=10000 BTC=0.1"))
+    }
 }

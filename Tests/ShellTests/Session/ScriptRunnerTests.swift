@@ -88,6 +88,24 @@ struct ScriptRunnerTests {
         #expect(result.output.contains("ETHUSDT"))
     }
 
+    @Test func quotedValueMaySpanLines() async throws {
+        let result = await run(["get_available_assets search='two", "lines' ; bogus", "price ETHUSDT"], format: .json)
+        #expect(result.status == 1)
+        let lines = result.output.split(separator: "\n").map(String.init)
+        try #require(lines.count == 3)
+        let first = try JSONValue.parse(Data(lines[0].utf8))
+        #expect(first["data"]?["search"] == .string("two\nlines"))
+        #expect(result.errors.hasPrefix("line 2: Unknown command 'bogus'."))
+        #expect(lines[2].contains("ETHUSDT"))
+    }
+
+    @Test func scriptEndingInsideAQuoteNamesItsLine() async {
+        let result = await run(["price BTCUSDT", "get_available_assets search=\"open", "price ETHUSDT"])
+        #expect(result.status == 1)
+        #expect(result.errors == "line 2: Unterminated quote \" opened at column 29: close it with another \".\n")
+        #expect(!result.output.contains("ETHUSDT"))
+    }
+
     @Test func exitStopsTheScript() async {
         let result = await run(["price BTCUSDT", "exit", "price ETHUSDT"])
         #expect(result.status == 0)
@@ -137,7 +155,7 @@ struct ScriptRunnerTests {
             Issue.record("expected unavailable, got \(refused)")
             return
         }
-        #expect(reason.contains("--yes"))
+        #expect(reason == "a script cannot ask, so nothing was sent.")
         #expect(await ScriptOrderConfirmer(isPreapproved: true).confirm(request) == .accepted)
     }
 

@@ -50,6 +50,21 @@ struct CompleterTests {
         #expect(complete("sell BTCUSDT 0.1 l") == ["limit"])
     }
 
+    @Test func valuesInsideQuotesAreCompletedAndClosed() {
+        #expect(complete(#"get_ticker_price symbol="BN"#) == [#"symbol="BNBUSDT""#])
+        #expect(complete("get_ticker_price symbol='bt") == ["symbol='BTCUSDC'", "symbol='BTCUSDT'"])
+        #expect(complete(#"price "ETHU"#) == [#""ETHUSDT""#])
+        #expect(complete(#"create_order BTCUSDT side="S"#) == [#"side="SELL""#])
+        #expect(completer.complete(#"get_ticker_price symbol="BN"#).wordStart == 17)
+    }
+
+    @Test func wordsAfterAQuotedValueCount() {
+        #expect(complete(#"get_order_book symbol="BTCUSDT" li"#) == ["limit="])
+        #expect(complete("get_order_book 'BTCUSDT' ").contains("limit="))
+        #expect(!complete(#"get_order_book symbol="BTCUSDT" "#).contains("symbol="))
+        #expect(complete("cancel 'BTCUSDT' 4") == ["41", "4242"])
+    }
+
     @Test func wordStartIsReported() {
         let (start, _) = completer.complete("price BT")
         #expect(start == 6)

@@ -156,8 +156,15 @@ struct ReadToolTests {
         ])
         _ = await call(engine, "get_ticker_price", ["symbol": "BTCUSDT"])
         _ = await call(engine, "get_funding_rate", ["symbol": "BTCUSDT"])
-        let hosts = await exchange.requests.map(\.baseURL)
-        #expect(hosts == ["https://testnet.binance.vision", "https://testnet.binancefuture.com"])
+        // The client reads the spot limits with exchangeInfo before its first spot request on a network venue.
+        let targets = await exchange.requests.map { $0.baseURL + $0.path }
+        #expect(
+            targets == [
+                "https://testnet.binance.vision/api/v3/exchangeInfo",
+                "https://testnet.binance.vision/api/v3/ticker/price",
+                "https://testnet.binancefuture.com/fapi/v1/premiumIndex",
+            ]
+        )
         let status = await call(engine, "get_status", [:])
         #expect(status.data?["venue"] == "testnet")
     }
