@@ -95,15 +95,4 @@ struct JSONValueParsingTests {
         expected["hash"] = .string(receipt.hash)
         #expect(line == JSONValue.object(expected).serialized())
     }
-
-    @Test func chainDigestEqualsOpenSSLSHA256() {
-        #expect(ChainDigest.hexHash(Array("abc".utf8))
-            == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        var generator = SystemRandomNumberGenerator()
-        // Lengths around the 55-, 56- and 64-byte padding boundaries, and longer records.
-        for length in [0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 128, 500, 4_097] {
-            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            #expect(ChainDigest.hexHash(bytes) == SHA256Digest.hexHash(bytes), "length \(length)")
-        }
-    }
 }
