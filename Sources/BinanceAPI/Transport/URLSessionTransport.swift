@@ -74,24 +74,38 @@ package final class URLSessionTransport: HTTPTransport {
 
     /// Runs the request and enforces `deadline` over the whole exchange, because URLSession's own timeout
     /// only limits idle time between packets.
+    ///
+    /// The deadline is a timer on a dispatch queue that cancels the data task, not a racing child task. A task
+    /// group with a sleeping child cost two more tasks, a timer and their thread wake-ups on every request.
     private func exchange(
         _ request: URLRequest,
         on session: URLSession,
         deadline: Duration,
         label: String
     ) async throws(TransportError) -> (Data, URLResponse) {
+        let outcome = ExchangeOutcome()
         do {
-            return try await withThrowingTaskGroup(of: (Data, URLResponse)?.self) { group in
-                group.addTask { try await session.data(for: request) }
-                group.addTask {
-                    try await Task.sleep(for: deadline)
-                    return nil
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, URLResponse), any Error>) in
+                    let task = session.dataTask(with: request) { data, response, error in
+                        outcome.finish()
+                        if let error {
+                            continuation.resume(throwing: outcome.timedOut ? DeadlineExceeded() : error)
+                        } else if let response {
+                            continuation.resume(returning: (data ?? Data(), response))
+                        } else {
+                            continuation.resume(throwing: URLError(.badServerResponse))
+                        }
+                    }
+                    let timer = DispatchWorkItem { [weak outcome, weak task] in
+                        outcome?.markTimedOut()
+                        task?.cancel()
+                    }
+                    outcome.start(task, timer: timer)
+                    Self.timerQueue.asyncAfter(deadline: .now() + Self.seconds(deadline), execute: timer)
                 }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let result = first else {
-                    throw DeadlineExceeded()
-                }
-                return result
+            } onCancel: {
+                outcome.cancel()
             }
         } catch is DeadlineExceeded {
             throw .outcomeUnknown("\(label): no complete response within \(Self.seconds(deadline)) s.")
@@ -100,7 +114,45 @@ package final class URLSessionTransport: HTTPTransport {
         }
     }
 
+    private static let timerQueue = DispatchQueue(label: "url-session-transport-deadlines")
+
     private struct DeadlineExceeded: Error {}
+
+    /// The data task of one exchange, its deadline timer, and whether the deadline or a cancellation ended it.
+    private final class ExchangeOutcome: @unchecked Sendable {
+        // The lock protects every stored property.
+        private let lock = NSLock()
+        private var task: URLSessionDataTask?
+        private var timer: DispatchWorkItem?
+        private var didTimeOut = false
+        private var isCancelled = false
+
+        var timedOut: Bool { lock.withLock { didTimeOut } }
+
+        /// Starts `task` unless the Swift task was cancelled first, in which case it is cancelled at once.
+        func start(_ task: URLSessionDataTask, timer: DispatchWorkItem) {
+            let cancelled = lock.withLock {
+                self.task = task
+                self.timer = timer
+                return isCancelled
+            }
+            task.resume()
+            if cancelled { task.cancel() }
+        }
+
+        func markTimedOut() { lock.withLock { didTimeOut = true } }
+
+        /// Stops the deadline timer once the data task has ended.
+        func finish() { lock.withLock { timer }?.cancel() }
+
+        func cancel() {
+            let task = lock.withLock {
+                isCancelled = true
+                return self.task
+            }
+            task?.cancel()
+        }
+    }
 
     /// Maps a URLSession error to what it proves about the request.
     static func classify(_ error: any Error, label: String) -> TransportError {

@@ -228,6 +228,16 @@ package final class LoopbackHTTPServer: @unchecked Sendable {
 
     /// `x-mbx-used-weight-1m` → `X-MBX-USED-WEIGHT-1M`, `content-type` → `Content-Type`, as Binance writes them.
     static func canonicalName(_ name: String) -> String {
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            let upperAll = name.hasPrefix("x-mbx-") || name.hasPrefix("x-sapi-")
+            var previous: UInt8 = UInt8(ascii: "-")
+            let bytes = name.utf8.map { byte -> UInt8 in
+                defer { previous = byte }
+                let upper = upperAll || previous == UInt8(ascii: "-")
+                return upper && byte >= 97 && byte <= 122 ? byte - 32 : byte
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         if name.hasPrefix("x-mbx-") || name.hasPrefix("x-sapi-") { return name.uppercased() }
         return name.split(separator: "-", omittingEmptySubsequences: false)
             .map { $0.prefix(1).uppercased() + $0.dropFirst() }

@@ -114,6 +114,7 @@ struct ConnectionReader {
 
     let descriptor: Int32
     private var buffer = [UInt8]()
+    private var chunk = [UInt8](repeating: 0, count: 16 * 1024)
     private static let maxHeaderBytes = 64 * 1024
     private static let maxBodyBytes = 8 * 1024 * 1024
 
@@ -130,17 +131,20 @@ struct ConnectionReader {
             guard fill() else { return .closed }
         }
         guard let headerEnd else { return .closed }
-        let headText = String(decoding: buffer[0..<headerEnd], as: UTF8.self)
-        var lines = headText.components(separatedBy: "\r\n")
-        let firstLine = lines.removeFirst()
+        // The head is split and trimmed as bytes: Foundation's `components(separatedBy:)` and
+        // `trimmingCharacters(in:)` took about a third of the simulator's time per request.
+        let lines = Self.lines(buffer[0..<headerEnd])
+        let firstLine = String(decoding: buffer[lines[0]], as: UTF8.self)
         let requestLine = firstLine.split(separator: " ")
         guard requestLine.count == 3 else { return .malformed("Malformed request line.") }
         var headers = [String: String]()
-        for line in lines where !line.isEmpty {
-            guard let colon = line.firstIndex(of: ":") else { return .malformed("Malformed header line.") }
-            let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            headers[name] = value
+        for line in lines.dropFirst() where !line.isEmpty {
+            guard let colon = buffer[line].firstIndex(of: UInt8(ascii: ":")) else {
+                return .malformed("Malformed header line.")
+            }
+            let name = Self.trimmed(buffer[line.lowerBound..<colon])
+            let value = Self.trimmed(buffer[(colon + 1)..<line.upperBound])
+            headers[Self.lowercased(name)] = String(decoding: value, as: UTF8.self)
         }
         if headers["transfer-encoding"] != nil { return .malformed("Chunked request bodies are not supported.") }
         let length = Int(headers["content-length"] ?? "0") ?? -1
@@ -183,8 +187,39 @@ struct ConnectionReader {
         )
     }
 
+    /// Returns the ranges of the lines of `head`, split at each CR LF.
+    static func lines(_ head: ArraySlice<UInt8>) -> [Range<Int>] {
+        var lines = [Range<Int>]()
+        var start = head.startIndex
+        var index = head.startIndex
+        while index + 1 < head.endIndex {
+            if head[index] == 13, head[index + 1] == 10 {
+                lines.append(start..<index)
+                index += 2
+                start = index
+            } else {
+                index += 1
+            }
+        }
+        lines.append(start..<head.endIndex)
+        return lines
+    }
+
+    /// Drops spaces and tabs at both ends.
+    static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var slice = bytes
+        while let first = slice.first, first == 32 || first == 9 { slice.removeFirst() }
+        while let last = slice.last, last == 32 || last == 9 { slice.removeLast() }
+        return slice
+    }
+
+    /// Returns a header name in lower case. ASCII names (all real ones) are lowered byte by byte.
+    static func lowercased(_ name: ArraySlice<UInt8>) -> String {
+        if name.contains(where: { $0 >= 0x80 }) { return String(decoding: name, as: UTF8.self).lowercased() }
+        return String(decoding: name.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+    }
+
     private mutating func fill() -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
             let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
             if count < 0, errno == EINTR { continue }
