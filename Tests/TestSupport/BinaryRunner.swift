@@ -65,6 +65,7 @@ package enum BinaryRunner {
     package static func temporaryHome() throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("bsh-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        TemporaryHome.register(url.path)
         return url.path
     }
 

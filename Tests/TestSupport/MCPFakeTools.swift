@@ -18,7 +18,8 @@ package enum MCPFakeTools {
         environment: [String: String] = [:],
         clock: @escaping @Sendable () -> Date = { Date() }
     ) throws -> ToolEngine {
-        var variables = ["BINANCE_SHELL_HOME": FileManager.default.temporaryDirectory.path]
+        // A home of its own, so the audit log and trading state never land in the shared temporary directory.
+        var variables = ["BINANCE_SHELL_HOME": TemporaryHome(prefix: "bsh-mcp").path]
         variables.merge(environment) { _, new in new }
         let configuration = try Configuration.load(environment: variables, envFileText: nil)
         let client = BinanceClient(

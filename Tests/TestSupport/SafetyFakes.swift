@@ -87,11 +87,31 @@ package enum SafetyFixtures {
     package static let canaryKey = "CanaryKey7Qx2Lm9Vb4Nc8Zr1Ws5Ty3Ud6Ef0Gh2Jk4Mn7Pq9Rs1Tu3Vw5Xy8Za0"
     package static let canarySecret = "CanarySecret3Hj8Kl2Mn5Bv7Cx9Zq1Wr4Ty6Ui8Op0As2Df4Gh6Jk8Lz1Xc3Vb5"
 
-    /// Creates a fresh temporary directory for one test's state (`BINANCE_SHELL_HOME`).
+    /// Creates a fresh temporary directory for one test's state (`BINANCE_SHELL_HOME`), removed when the test
+    /// process exits at the latest.
     package static func temporaryDirectory() -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bsh-safety-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url.path
+        TemporaryHome().path
+    }
+
+    /// Returns the first run of 8 bytes of any of `secrets` that occurs in `text`, or nil: a leak as the redactor
+    /// defines it (its minimum fragment length is 8). One pass over `text` with the windows packed into integers,
+    /// so large outputs such as an audit log are checked quickly.
+    package static func leakedFragment(of secrets: [String], in text: String) -> String? {
+        var windows: [UInt64: String] = [:]
+        for secret in secrets {
+            let bytes = Array(secret.utf8)
+            guard bytes.count >= 8 else { continue }
+            for start in 0...(bytes.count - 8) {
+                let window = bytes[start..<(start + 8)].reduce(UInt64(0)) { ($0 << 8) | UInt64($1) }
+                windows[window] = String(decoding: bytes[start..<(start + 8)], as: UTF8.self)
+            }
+        }
+        var window: UInt64 = 0
+        for (index, byte) in text.utf8.enumerated() {
+            window = (window << 8) | UInt64(byte)
+            if index >= 7, let fragment = windows[window] { return fragment }
+        }
+        return nil
     }
 
     /// A configuration read from `environment`, with the state directory `home`.
@@ -244,5 +264,65 @@ package enum SafetyFixtures {
             redactor: redactor
         )
         return ToolEngine(tools: [orderTool, cancelTool, echoTool], services: services, clock: clock.function)
+    }
+}
+
+/// A fresh state directory (`BINANCE_SHELL_HOME`) for one test, under the system's temporary directory.
+///
+/// A test removes it with `remove()`, usually in a `defer`. Every directory made here that still exists when the
+/// test process exits is removed then, so no test leaves state behind or writes to a shared path.
+package final class TemporaryHome: Sendable {
+    package let path: String
+
+    package init(prefix: String = "bsh-test") {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        // Creating a fresh directory under /tmp fails only when /tmp itself is unusable, which no test survives.
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        path = url.path
+        Self.register(path)
+    }
+
+    /// Removes the directory and everything in it.
+    package func remove() {
+        try? FileManager.default.removeItem(atPath: path)
+        _ = Self.registry.withLock { $0.paths.remove(path) }
+    }
+
+    /// Schedules `path`, a directory a test created, for removal when the test process exits.
+    package static func register(_ path: String) {
+        registry.withLock { state in
+            state.paths.insert(path)
+            if !state.isHandlerInstalled {
+                state.isHandlerInstalled = true
+                atexit { TemporaryHome.removeRegistered() }
+            }
+        }
+    }
+
+    private struct Registry {
+        var paths: Set<String> = []
+        var isHandlerInstalled = false
+    }
+
+    private static let registry = LockedValue(Registry())
+
+    private static func removeRegistered() {
+        let paths = registry.withLock { $0.paths }
+        for path in paths { try? FileManager.default.removeItem(atPath: path) }
+    }
+}
+
+/// A value guarded by a lock, for state shared between test threads.
+package final class LockedValue<Value>: @unchecked Sendable {
+    // The lock protects `value`.
+    private let lock = NSLock()
+    private var value: Value
+
+    package init(_ value: Value) { self.value = value }
+
+    package func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
     }
 }

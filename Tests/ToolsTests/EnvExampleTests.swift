@@ -26,7 +26,10 @@ struct EnvExampleTests {
 
     @Test func defaultsMatchConfiguration() throws {
         let values = try Self.exampleValues()
-        let fromExample = try Configuration.load(environment: values.filter { !$0.value.isEmpty }, envFileText: nil)
+        // HOME gives the default state directory, which loading the configuration only names and never creates.
+        var example = values.filter { !$0.value.isEmpty }
+        example["HOME"] = "/nonexistent"
+        let fromExample = try Configuration.load(environment: example, envFileText: nil)
         let fromNothing = try Configuration.load(environment: ["HOME": "/nonexistent"], envFileText: nil)
         #expect(fromExample.recvWindowMilliseconds == fromNothing.recvWindowMilliseconds)
         #expect(fromExample.rateLimitEnabled == fromNothing.rateLimitEnabled)

@@ -149,8 +149,13 @@ private func movesFunds(_ request: HTTPRequest) -> Bool {
             let orderValues: [String: JSONValue] = ["quantity": .string("0.001"), "price": .string("65000")]
             let order = required.merging(orderValues.filter { tool.parameter(named: $0.key) != nil }) { _, new in new }
             let byID = required.merging(["order_id": .string("12345")].filter { tool.parameter(named: $0.key) != nil }) { _, new in new }
+            // A client order id made of the secret's first 36 characters passes validation and reaches the wire.
+            var fragmentID = order
+            if tool.parameter(named: "client_order_id") != nil {
+                fragmentID["client_order_id"] = .string(String(SafetyFixtures.canarySecret.prefix(36)))
+            }
             let cases = [required, order, byID].flatMap { arguments in Origin.allCases.map { (arguments, $0) } }
-                + [(all, Origin.mcp), (leaking, Origin.mcp)]
+                + [(all, Origin.mcp), (leaking, Origin.mcp), (fragmentID, Origin.mcp), (fragmentID, Origin.shell)]
             for (arguments, origin) in cases {
                 let invocation = SafetyFixtures.invocation(origin, confirmer: FixedConfirmer(.accepted))
                 let result = await engine.invoke(tool.name, arguments: arguments, invocation: invocation)
@@ -177,6 +182,11 @@ private func movesFunds(_ request: HTTPRequest) -> Bool {
         for form in Self.canaryForms + signatures {
             let hits = outputs.filter { $0.contains(form) }
             #expect(hits.isEmpty, "'\(form.prefix(6))…' leaked in \(hits.count) output(s): \(hits.first?.prefix(300) ?? "")")
+        }
+        // Any 8 characters of the key or secret count as a leak, as in the redactor.
+        for output in outputs {
+            let fragment = SafetyFixtures.leakedFragment(of: [SafetyFixtures.canaryKey, SafetyFixtures.canarySecret], in: output)
+            #expect(fragment == nil, "'\(fragment?.prefix(3) ?? "")…' leaked in: \(output.prefix(300))")
         }
         #expect(transport.requests.filter(movesFunds).isEmpty)
         #expect(AuditLog.verify(path: home).isValid)

@@ -143,6 +143,126 @@ private let harmlessTexts: [String] = [
         let fromConfiguration = Redactor(configuration: configuration)
 
         #expect(fromConfiguration.redact("line \(pemBody)") == "line [REDACTED]")
-        #expect(fromConfiguration.redact("k \(key.prefix(20))") == "k [REDACTED]\(key.dropFirst(16).prefix(4))")
+        #expect(fromConfiguration.redact("k \(key.prefix(20))") == "k [REDACTED]")
+    }
+}
+
+/// Returns the first run of 8 characters of `secret` that occurs in `text`, or nil.
+func leakedFragment(of secret: String, in text: String) -> String? {
+    SafetyFixtures.leakedFragment(of: [secret], in: text)
+}
+
+@Suite struct SafetyFragmentRedactionTests {
+    @Test func clientOrderIDMadeOfTheSecretIsRedacted() {
+        let clientOrderID = String(secret.prefix(36))
+
+        let redacted = redactor.redact("Order '\(clientOrderID)' was accepted.")
+
+        #expect(redacted == "Order '[REDACTED]' was accepted.")
+    }
+
+    @Test(arguments: [
+        (0, 8), (0, 20), (10, 8), (27, 12), (56, 8), (40, 24),
+    ])
+    func fragmentAnywhereInTheSecretIsRedacted(start: Int, length: Int) {
+        let fragment = String(Array(secret)[start..<(start + length)])
+
+        // '#' and '!' occur in no secret, so the redacted run ends exactly at the fragment.
+        let redacted = redactor.redact("id=#\(fragment)!")
+
+        #expect(redacted == "id=#[REDACTED]!")
+        #expect(leakedFragment(of: secret, in: redacted) == nil)
+    }
+
+    @Test func sevenCharactersOfTheSecretStay() {
+        let fragment = String(secret.dropFirst(20).prefix(7))
+
+        #expect(redactor.redact("order \(fragment) ok") == "order \(fragment) ok")
+    }
+
+    @Test func fragmentsOfKeyAndSecretSideBySideAreBothRedacted() {
+        let text = "a" + String(key.dropFirst(5).prefix(10)) + String(secret.dropFirst(30).prefix(9)) + "z"
+
+        #expect(redactor.redact(text) == "a[REDACTED]z")
+    }
+
+    @Test func encodedFragmentsAreRedacted() {
+        let hexOfPart = HexEncoding.encode(Array(secret.dropFirst(12).prefix(10).utf8))
+        let base64OfShifted = Data(("x" + secret).utf8).base64EncodedString()
+        let base64OfPart = String(base64OfShifted.dropFirst(8).prefix(20))
+
+        #expect(redactor.redact("h=\(hexOfPart)") == "h=[REDACTED]")
+        #expect(redactor.redact("b=\(base64OfPart)") == "b=[REDACTED]")
+    }
+
+    @Test func pemFragmentNeedsSixteenCharacters() {
+        let sixteen = String(pemBody.dropFirst(30).prefix(16))
+        let fifteen = String(pemBody.dropFirst(30).prefix(15))
+
+        #expect(redactor.redact("k \(sixteen) k") == "k [REDACTED] k")
+        #expect(redactor.redact("k \(fifteen) k") == "k \(fifteen) k")
+    }
+
+    @Test(arguments: [
+        "token", "the token expired", "BTCUSDT", "ETHBTC", "1INCHUSDT", "0.00001000", "70000.12",
+        "28457283958123456", "bsh-2b7c1e0f-6a8d-4f67-9c1b-3e5d7a9b1c2d", "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA",
+        "x_AIG7UCdrmYzSNCjpLsVw", "Secret", "Canary",
+    ])
+    func ordinaryValuesSurvive(text: String) {
+        #expect(redactor.redact(text) == text)
+    }
+
+    @Test func everyOutputPathRedactsAFragment() async throws {
+        let home = TemporaryHome()
+        defer { home.remove() }
+        let logs = LogCollector()
+        let securityLines = LineCollector()
+        let configuration = try SafetyFixtures.configuration(SafetyFixtures.liveEnvironment, home: home.path)
+        let redactor = Redactor(configuration: configuration)
+        let engine = SafetyFixtures.engine(
+            configuration,
+            transport: RecordingTransport(),
+            securityEventSink: securityLines.append
+        )
+        let fragment = String(SafetyFixtures.canarySecret.dropFirst(3).prefix(30))
+        let invocation = SafetyFixtures.invocation(.mcp)
+
+        let success = await engine.invoke("test_echo", arguments: ["text": .string("ok \(fragment)")], invocation: invocation)
+        let failure = await engine.invoke(
+            "test_echo",
+            arguments: ["text": .string("bad \(fragment)"), "fail": .bool(true)],
+            invocation: invocation
+        )
+        let invalid = await engine.invoke("test_echo", arguments: ["text": .array([.string(fragment)])], invocation: invocation)
+        let unknown = await engine.invoke("tool_\(fragment)", arguments: [:], invocation: invocation)
+        logs.logger.redacting(with: redactor).error("failed \(fragment)", ["value": "v \(fragment)"])
+        let auditText = AuditLog.auditFiles(in: home.path)
+            .compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+            .joined(separator: "\n")
+
+        let outputs = [success, failure, invalid, unknown].map { $0.structured.serialized() }
+            + [auditText, logs.text] + securityLines.lines
+        #expect(securityLines.lines.count >= 4)
+        for output in outputs {
+            #expect(leakedFragment(of: SafetyFixtures.canarySecret, in: output) == nil, "\(output.prefix(300))")
+        }
+        #expect(success.structured["data"]?["text"] == .string("ok [REDACTED]"))
+    }
+
+    /// Prints the redactor's cost per call for a typical result string and a 4 KiB one; a figure, not a check.
+    @Test func redactorCostIsPrinted() {
+        let short = "Order 28457283958123456 of BTCUSDT filled at 70000.12 for 0.00100000 BTC."
+        let long = String(repeating: "price 70000.12 quantity 0.001 symbol BTCUSDT; ", count: 90)
+        for (name, text) in [("short", short), ("4 KiB", long)] {
+            let iterations = 2_000
+            let clock = ContinuousClock()
+            var unchanged = 0
+            let elapsed = clock.measure {
+                for _ in 0..<iterations where redactor.redact(text) == text { unchanged += 1 }
+            }
+            #expect(unchanged == iterations)
+            let nanoseconds = Double(elapsed.components.attoseconds) / 1e9 + Double(elapsed.components.seconds) * 1e9
+            print("redactor \(name) (\(text.utf8.count) bytes): \(Int(nanoseconds / Double(iterations))) ns per call")
+        }
     }
 }

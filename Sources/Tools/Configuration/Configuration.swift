@@ -33,6 +33,10 @@ package struct Configuration: Sendable {
     package var home: String
     /// Path of the `.env` file the settings were read from, for the file-mode check; nil when none was read.
     package var envFilePath: String?
+    /// Level of the stderr log (`BINANCE_SHELL_LOG_LEVEL`).
+    package var logLevel: Logger.Level = .warning
+    /// Problems that do not stop the program, such as a misspelt variable name; shown and audited at start.
+    package var warnings: [String] = []
 
     /// Every variable the product reads, with its default, for `--help` and `.env.example`.
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
@@ -60,7 +64,11 @@ package struct Configuration: Sendable {
     ]
 
     /// Reads the configuration from `environment`, falling back to `KEY=value` lines of `envFileText`.
-    /// - Throws: `ToolError` of type `configuration_error` naming the variable and the expected form.
+    ///
+    /// Every variable the product reads is checked here, before anything else starts, except the key and secret
+    /// (checked by `CredentialLoader`, which never quotes them) and `BINANCE_SIM_FAULTS` (parsed by the
+    /// simulator when the paper venue opens).
+    /// - Throws: `ToolError` of type `configuration_error` naming the variable, the value and the expected form.
     package static func load(environment: [String: String], envFileText: String?) throws(ToolError) -> Configuration {
         var merged = envFileText.map(parseEnvFile) ?? [:]
         for (key, value) in environment { merged[key] = value }
@@ -75,19 +83,17 @@ package struct Configuration: Sendable {
             case "true", "1", "yes", "on": return true
             case "false", "0", "no", "off": return false
             default:
-                throw ToolError(.configurationError, "Invalid \(name) '\(value)': expected true or false.")
+                throw invalid(name, value, expected: "true or false")
             }
         }
         func integer(_ name: String, default defaultValue: Int, range: ClosedRange<Int>) throws(ToolError) -> Int {
             guard let value = text(name) else { return defaultValue }
             guard let number = Int(value), range.contains(number) else {
-                throw ToolError(
-                    .configurationError,
-                    "Invalid \(name) '\(value)': expected a whole number from \(range.lowerBound) to \(range.upperBound)."
-                )
+                throw invalid(name, value, expected: "a whole number from \(range.lowerBound) to \(range.upperBound)")
             }
             return number
         }
+        if let url = text("BINANCE_BASE_URL") { try checkBaseURL(url) }
 
         var configuration = Configuration(
             apiKey: text("BINANCE_API_KEY"),
@@ -105,19 +111,39 @@ package struct Configuration: Sendable {
             maxRequestsPerMinute: try integer("MCP_MAX_REQUESTS_PER_MINUTE", default: 60, range: 1...100_000),
             inputValidation: try flag("MCP_INPUT_VALIDATION", default: true),
             logSecurity: try flag("MCP_LOG_SECURITY", default: true),
-            home: text("BINANCE_SHELL_HOME") ?? defaultHome(environment: merged)
+            home: try stateHome(explicit: text("BINANCE_SHELL_HOME"), environment: merged)
         )
+        if let level = text("BINANCE_SHELL_LOG_LEVEL") {
+            guard let parsed = Logger.Level.allCases.first(where: { $0.name == level.lowercased() }) else {
+                let names = Logger.Level.allCases.map(\.name).joined(separator: ", ")
+                throw invalid("BINANCE_SHELL_LOG_LEVEL", level, expected: "one of \(names)")
+            }
+            configuration.logLevel = parsed
+        }
+        // The simulator reads this variable from the real environment only, never from the `.env` file.
+        if let limits = environment["BINANCE_SIM_RATE_LIMITS"]?.trimmingCharacters(in: .whitespaces), !limits.isEmpty,
+            !["binance", "unlimited"].contains(limits.lowercased())
+        {
+            throw invalid("BINANCE_SIM_RATE_LIMITS", limits, expected: "binance or unlimited")
+        }
+        configuration.warnings = misspeltNameWarnings(Set(merged.keys))
         if let notional = text("BINANCE_MAX_ORDER_NOTIONAL") {
             guard let value = DecimalText.parse(notional), value > 0 else {
-                throw ToolError(
-                    .configurationError,
-                    "Invalid BINANCE_MAX_ORDER_NOTIONAL '\(notional)': expected a positive decimal such as 1000."
-                )
+                throw invalid("BINANCE_MAX_ORDER_NOTIONAL", notional, expected: "a positive decimal such as 1000")
             }
             configuration.maxOrderNotional = value
         }
         if let list = text("BINANCE_SYMBOL_ALLOWLIST") {
-            configuration.symbolAllowlist = commaSeparatedSet(list)
+            let symbols = commaSeparatedSet(list)
+            if let bad = symbols.sorted().first(where: { !isSymbol($0) }) {
+                throw invalid(
+                    "BINANCE_SYMBOL_ALLOWLIST",
+                    bad,
+                    expected: "comma-separated symbols of 2 to 20 letters and digits, such as BTCUSDT,ETHUSDT",
+                    entry: true
+                )
+            }
+            configuration.symbolAllowlist = symbols
         }
         if let list = text("BINANCE_ALLOWED_ORDER_TYPES") {
             let types = commaSeparatedSet(list)
@@ -125,20 +151,18 @@ package struct Configuration: Sendable {
                 "LIMIT", "MARKET", "STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT", "LIMIT_MAKER",
             ]
             if let unknown = types.sorted().first(where: { !known.contains($0) }) {
-                throw ToolError(
-                    .configurationError,
-                    "Invalid BINANCE_ALLOWED_ORDER_TYPES entry '\(unknown)': expected order types from "
-                        + known.sorted().joined(separator: ", ") + "."
+                throw invalid(
+                    "BINANCE_ALLOWED_ORDER_TYPES",
+                    unknown,
+                    expected: "order types from " + known.sorted().joined(separator: ", "),
+                    entry: true
                 )
             }
             configuration.allowedOrderTypes = types
         }
         if let limit = text("BINANCE_DAILY_NOTIONAL_LIMIT") {
             guard let value = DecimalText.parse(limit), value > 0 else {
-                throw ToolError(
-                    .configurationError,
-                    "Invalid BINANCE_DAILY_NOTIONAL_LIMIT '\(limit)': expected a positive decimal such as 5000."
-                )
+                throw invalid("BINANCE_DAILY_NOTIONAL_LIMIT", limit, expected: "a positive decimal such as 5000")
             }
             configuration.dailyNotionalLimit = value
         }
@@ -156,7 +180,7 @@ package struct Configuration: Sendable {
         do {
             text = try String(contentsOfFile: envFilePath, encoding: .utf8)
         } catch {
-            throw ToolError(.configurationError, "Cannot read the environment file '\(envFilePath)'.")
+            throw ToolError(.configurationError, "Cannot read the environment file \(UntrustedText.quoted(envFilePath, maximumLength: 256)).")
         }
         var configuration = try load(environment: environment, envFileText: text)
         configuration.envFilePath = envFilePath
@@ -198,14 +222,89 @@ package struct Configuration: Sendable {
         return values
     }
 
-    /// `$XDG_STATE_HOME/binance-shell`, else `$HOME/.local/state/binance-shell`.
+    /// Returns `BINANCE_SHELL_HOME`, else `$XDG_STATE_HOME/binance-shell`, else `$HOME/.local/state/binance-shell`.
     ///
-    /// An environment with neither variable (a test, or a stripped service environment) gets a directory under
-    /// the temporary folder named after the user id, so the audit log and kill switch never land in a home
-    /// the caller did not name.
-    static func defaultHome(environment: [String: String]) -> String {
-        if let state = environment["XDG_STATE_HOME"], !state.isEmpty { return state + "/binance-shell" }
-        if let home = environment["HOME"], !home.isEmpty { return home + "/.local/state/binance-shell" }
-        return FileManager.default.temporaryDirectory.appendingPathComponent("binance-shell-\(getuid())").path
+    /// There is no fallback beyond these: an environment without any of them (a stripped service environment,
+    /// or a test that forgot its home) gets an error instead of a directory the user never chose, because the audit
+    /// log and the kill switch must be where the user looks for them.
+    /// - Throws: `configuration_error` when `BINANCE_SHELL_HOME` is not an absolute path, or no variable gives
+    ///   a home.
+    static func stateHome(explicit: String?, environment: [String: String]) throws(ToolError) -> String {
+        if let explicit {
+            guard explicit.hasPrefix("/"), !explicit.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+                throw invalid("BINANCE_SHELL_HOME", explicit, expected: "an absolute directory path such as /home/me/.binance-shell")
+            }
+            return explicit
+        }
+        // The XDG Base Directory Specification (0.8) declares relative values invalid, to be ignored.
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return state + "/binance-shell" }
+        if let home = environment["HOME"], home.hasPrefix("/") { return home + "/.local/state/binance-shell" }
+        throw ToolError(
+            .configurationError,
+            "BINANCE_SHELL_HOME is not set, and neither XDG_STATE_HOME nor HOME gives a default: set "
+                + "BINANCE_SHELL_HOME to a directory for the audit log, history and paper account."
+        )
+    }
+
+    // MARK: - Checks
+
+    /// Builds the error for an invalid value, `Invalid NAME 'value': expected …`, with the value quoted and bounded.
+    static func invalid(_ name: String, _ value: String, expected: String, entry: Bool = false) -> ToolError {
+        ToolError(
+            .configurationError,
+            "Invalid \(name)\(entry ? " entry" : "") \(UntrustedText.quoted(value)): expected \(expected)."
+        )
+    }
+
+    private static func isSymbol(_ text: String) -> Bool {
+        (2...20).contains(text.utf8.count)
+            && text.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) }
+    }
+
+    /// Accepts `http://` or `https://` followed by a host, with an optional port and path, and nothing a URL
+    /// cannot contain unescaped (spaces, control characters).
+    static func checkBaseURL(_ url: String) throws(ToolError) {
+        let lower = url.lowercased()
+        let scheme = ["http://", "https://"].first { lower.hasPrefix($0) }
+        let rest = scheme.map { url.dropFirst($0.count) } ?? ""
+        let host = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let isClean = !url.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7F || $0.value > 0x7E }
+        guard scheme != nil, !host.isEmpty, !host.hasPrefix(":"), isClean else {
+            throw invalid("BINANCE_BASE_URL", url, expected: "an http:// or https:// URL such as http://127.0.0.1:8080")
+        }
+    }
+
+    /// Returns a warning for each variable whose name is one or two edits away from a variable the product reads,
+    /// such as `BINANCE_ALLOW_TRADNIG`: the misspelt setting would otherwise be ignored without a word.
+    static func misspeltNameWarnings(_ names: Set<String>) -> [String] {
+        let known = Set(variables.map(\.name))
+        var warnings: [String] = []
+        for name in names.sorted() where !known.contains(name) && (name.hasPrefix("BINANCE") || name.hasPrefix("MCP")) {
+            guard let nearest = known.sorted().first(where: { editDistance(name, $0, atMost: 2) <= 2 }) else { continue }
+            warnings.append(
+                "The variable \(UntrustedText.quoted(name)) is not one binance-shell reads, so it is ignored: did you "
+                    + "mean \(nearest)?"
+            )
+        }
+        return warnings
+    }
+
+    /// Levenshtein distance of two ASCII names, or `limit + 1` as soon as it exceeds `limit`.
+    static func editDistance(_ first: String, _ second: String, atMost limit: Int) -> Int {
+        let a = Array(first.utf8)
+        let b = Array(second.utf8)
+        guard abs(a.count - b.count) <= limit else { return limit + 1 }
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+            }
+            if current.min()! > limit { return limit + 1 }
+            previous = current
+        }
+        return previous[b.count]
     }
 }

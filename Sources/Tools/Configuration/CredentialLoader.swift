@@ -118,14 +118,16 @@ package enum CredentialLoader {
     static func permissionWarning(_ path: String, role: String) -> String? {
         guard let mode = SecureFile.mode(ofPath: path), mode & 0o077 != 0 else { return nil }
         let octal = String(mode & 0o777, radix: 8)
-        return "\(role) '\(path)' can be read by other users (mode \(octal)): run 'chmod 600 \(path)'."
+        return "\(role) \(UntrustedText.quoted(path, maximumLength: 256)) can be read by other users (mode \(octal)): "
+            + "run 'chmod 600 \(path)'."
     }
 
     private static func privateKeySigner(path: String, warnings: inout [String]) throws(ToolError) -> PrivateKeySigner {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ToolError(
                 .configurationError,
-                "Cannot read BINANCE_PRIVATE_KEY_FILE '\(path)': the file is missing or not readable."
+                "Cannot read BINANCE_PRIVATE_KEY_FILE \(UntrustedText.quoted(path, maximumLength: 256)): the file is "
+                    + "missing or not readable."
             )
         }
         if let warning = permissionWarning(path, role: "The private key file") { warnings.append(warning) }
@@ -134,7 +136,8 @@ package enum CredentialLoader {
         } catch {
             throw ToolError(
                 .configurationError,
-                "BINANCE_PRIVATE_KEY_FILE '\(path)' does not contain a usable key: expected an unencrypted "
+                "BINANCE_PRIVATE_KEY_FILE \(UntrustedText.quoted(path, maximumLength: 256)) does not contain a usable "
+                    + "key: expected an unencrypted "
                     + "Ed25519 or RSA private key in PEM form ('BEGIN PRIVATE KEY' or 'BEGIN RSA PRIVATE KEY')."
             )
         }
@@ -162,7 +165,8 @@ package enum CredentialLoader {
                 if secretOptions.contains(name.lowercased()) {
                     throw ToolError(
                         .configurationError,
-                        "The option '--\(name)' is not accepted: secrets are never read from the command line, "
+                        "The option \(UntrustedText.quoted("--" + name)) is not accepted: secrets are never read from "
+                            + "the command line, "
                             + "where other users can see them in the process list.",
                         hint: hint
                     )

@@ -45,19 +45,21 @@ package enum JSONValue: Sendable, Hashable {
 
 extension JSONValue: Codable {
     package init(from decoder: any Decoder) throws {
+        // Each failed attempt throws, which is slow, so the kinds are tried in the order exchange responses use
+        // them most: strings, numbers, objects. A JSON value decodes as exactly one of these kinds.
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
-        } else if let flag = try? container.decode(Bool.self) {
-            self = .bool(flag)
-        } else if let number = try? container.decode(Decimal.self) {
-            self = .number(number)
         } else if let text = try? container.decode(String.self) {
             self = .string(text)
-        } else if let elements = try? container.decode([JSONValue].self) {
-            self = .array(elements)
+        } else if let number = try? container.decode(Decimal.self) {
+            self = .number(number)
+        } else if let flag = try? container.decode(Bool.self) {
+            self = .bool(flag)
+        } else if let members = try? container.decode([String: JSONValue].self) {
+            self = .object(members)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .array(try container.decode([JSONValue].self))
         }
     }
 

@@ -66,7 +66,7 @@ package actor ExchangeInfoCache {
         let marketName = market == .futures ? "USDⓈ-M futures" : "spot"
         return ToolError(
             .validationError,
-            "Unknown symbol '\(symbol)': it is not listed on \(marketName).",
+            "Unknown symbol \(UntrustedText.quoted(symbol)): it is not listed on \(marketName).",
             hint: "List symbols with get_available_assets search=\(symbol.prefix(3))."
         )
     }

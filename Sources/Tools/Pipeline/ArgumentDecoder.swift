@@ -13,7 +13,7 @@ package enum ArgumentDecoder {
         for name in arguments.keys.sorted() where tool.parameter(named: name) == nil {
             let known = tool.parameters.map(\.name).joined(separator: ", ")
             throw .validation(
-                "Unknown parameter '\(name)' for \(tool.name).",
+                "Unknown parameter \(UntrustedText.quoted(name)) for \(tool.name).",
                 hint: known.isEmpty ? "\(tool.name) takes no parameters." : "Known parameters: \(known)."
             )
         }
@@ -51,7 +51,7 @@ package enum ArgumentDecoder {
         case .asset:
             let asset = text.uppercased()
             guard (1...20).contains(text.utf8.count), text.utf8.allSatisfy(isASCIIAlphanumeric) else {
-                throw .validation("Invalid \(name) '\(text)': expected 1 to 20 letters and digits such as BTC or USDT.")
+                throw .validation("Invalid \(name) \(UntrustedText.quoted(text)): expected 1 to 20 letters and digits such as BTC or USDT.")
             }
             return .string(asset)
         case .decimal:
@@ -61,14 +61,14 @@ package enum ArgumentDecoder {
             return .decimal(try positiveDecimal(text, name: name))
         case .integer(let minimum, let maximum):
             guard let value = Int64(text), value >= minimum, value <= maximum else {
-                throw .validation("Invalid \(name) '\(text)': expected a whole number from \(minimum) to \(maximum).")
+                throw .validation("Invalid \(name) \(UntrustedText.quoted(text)): expected a whole number from \(minimum) to \(maximum).")
             }
             return .integer(value)
         case .boolean:
             switch text.lowercased() {
             case "true", "yes", "1": return .boolean(true)
             case "false", "no", "0": return .boolean(false)
-            default: throw .validation("Invalid \(name) '\(text)': expected true or false.")
+            default: throw .validation("Invalid \(name) \(UntrustedText.quoted(text)): expected true or false.")
             }
         case .enumeration(let allowed):
             return .string(try enumeration(text, allowed: allowed, name: name))
@@ -78,12 +78,12 @@ package enum ArgumentDecoder {
             guard (1...36).contains(text.utf8.count),
                 text.utf8.allSatisfy({ isUpperAlphanumeric($0) || isLowerLetter($0) || $0 == 45 || $0 == 95 })
             else {
-                throw .validation("Invalid \(name) '\(text)': expected 1 to 36 letters, digits, '-' or '_'.")
+                throw .validation("Invalid \(name) \(UntrustedText.quoted(text)): expected 1 to 36 letters, digits, '-' or '_'.")
             }
             return .string(text)
         case .orderID:
             guard (1...19).contains(text.utf8.count), text.utf8.allSatisfy(isDigit), let value = Int64(text) else {
-                throw .validation("Invalid \(name) '\(text)': expected an order id of 1 to 19 digits.")
+                throw .validation("Invalid \(name) \(UntrustedText.quoted(text)): expected an order id of 1 to 19 digits.")
             }
             return .integer(value)
         }
@@ -96,7 +96,7 @@ package enum ArgumentDecoder {
         let symbol = text.uppercased()
         guard (2...20).contains(text.utf8.count), text.utf8.allSatisfy(isASCIIAlphanumeric) else {
             throw .validation(
-                "Invalid symbol '\(text)': expected 2 to 20 letters and digits such as BTCUSDT, with no '/' or spaces."
+                "Invalid symbol \(UntrustedText.quoted(text)): expected 2 to 20 letters and digits such as BTCUSDT, with no '/' or spaces."
             )
         }
         return symbol
@@ -109,16 +109,16 @@ package enum ArgumentDecoder {
     /// same message, because each breaks the one rule it states.
     package static func positiveDecimal(_ text: String, name: String) throws(ToolError) -> Decimal {
         guard let value = DecimalText.parse(text) else {
-            throw .validation("Invalid \(name) '\(text)': expected a positive decimal in plain notation such as 0.001.")
+            throw .validation("Invalid \(name) \(UntrustedText.quoted(text)): expected a positive decimal in plain notation such as 0.001.")
         }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         let integerDigits = parts[0].drop { $0 == "0" }.count
         let fractionDigits = parts.count > 1 ? parts[1].count : 0
         guard integerDigits <= 20, fractionDigits <= 20 else {
-            throw .validation("Invalid \(name) '\(text)': expected at most 20 digits before and after the decimal point.")
+            throw .validation("Invalid \(name) \(UntrustedText.quoted(text)): expected at most 20 digits before and after the decimal point.")
         }
         guard value > 0 else {
-            throw .validation("Invalid \(name) '\(text)': expected a value greater than zero.")
+            throw .validation("Invalid \(name) \(UntrustedText.quoted(text)): expected a value greater than zero.")
         }
         return value
     }
@@ -129,7 +129,7 @@ package enum ArgumentDecoder {
         if allowed.contains(text) { return text }
         let matches = allowed.filter { $0.lowercased() == text.lowercased() }
         guard matches.count == 1 else {
-            throw .validation("Invalid \(name) '\(text)': expected one of \(allowed.joined(separator: ", ")).")
+            throw .validation("Invalid \(name) \(UntrustedText.quoted(text)): expected one of \(allowed.joined(separator: ", ")).")
         }
         return matches[0]
     }
@@ -139,11 +139,11 @@ package enum ArgumentDecoder {
     static func timestamp(_ text: String, name: String) throws(ToolError) -> Int64 {
         if !text.isEmpty, text.utf8.allSatisfy(isDigit) {
             guard text.utf8.count <= 16, let milliseconds = Int64(text) else {
-                throw .validation("Invalid \(name) '\(text)': expected milliseconds since 1970-01-01 UTC.")
+                throw .validation("Invalid \(name) \(UntrustedText.quoted(text)): expected milliseconds since 1970-01-01 UTC.")
             }
             guard milliseconds >= 100_000_000_000 else {
                 throw .validation(
-                    "Invalid \(name) '\(text)': expected milliseconds since 1970-01-01 UTC; this looks like seconds, "
+                    "Invalid \(name) \(UntrustedText.quoted(text)): expected milliseconds since 1970-01-01 UTC; this looks like seconds, "
                         + "so write \(text)000."
                 )
             }
@@ -151,7 +151,7 @@ package enum ArgumentDecoder {
         }
         guard let milliseconds = TimestampText.parseISO8601(text), milliseconds >= 0 else {
             throw .validation(
-                "Invalid \(name) '\(text)': expected milliseconds since 1970-01-01 UTC or an ISO 8601 date "
+                "Invalid \(name) \(UntrustedText.quoted(text)): expected milliseconds since 1970-01-01 UTC or an ISO 8601 date "
                     + "such as 2024-01-31 or 2024-01-31T12:00:00Z."
             )
         }
@@ -164,7 +164,7 @@ package enum ArgumentDecoder {
             let startText = rawTexts["start_time"] ?? String(start)
             let endText = rawTexts["end_time"] ?? String(end)
             throw .validation(
-                "Invalid time range: start_time '\(startText)' must be earlier than end_time '\(endText)'."
+                "Invalid time range: start_time \(UntrustedText.quoted(startText)) must be earlier than end_time \(UntrustedText.quoted(endText))."
             )
         }
     }
@@ -178,7 +178,7 @@ package enum ArgumentDecoder {
         case .number(let value): return DecimalText.format(value)
         case .bool(let value): return value ? "true" : "false"
         default:
-            throw .validation("Invalid \(name) '\(raw.serialized())': expected a single value, not an array or object.")
+            throw .validation("Invalid \(name) \(UntrustedText.quoted(raw.serialized())): expected a single value, not an array or object.")
         }
     }
 

@@ -122,7 +122,7 @@ package final class ToolEngine: Sendable {
         guard let tool = toolsByName[name] else {
             return await finish(
                 .validationError,
-                error: .validation("Unknown tool '\(name)'.", hint: "Run 'help' to list the tools.")
+                error: .validation("Unknown tool \(UntrustedText.quoted(name)).", hint: "Run 'help' to list the tools.")
             )
         }
         let decoded: ToolArguments
@@ -140,6 +140,7 @@ package final class ToolEngine: Sendable {
             if !tool.annotations.readOnly { try services.tradingGuard.checkStateChangeAllowed(tool: tool.name) }
             let data = try await runHandler(tool, decoded, invocation: invocation, scope: scope)
             if let intent = scope.authorizedIntent { await services.tradingGuard.recordAcceptedOrder(symbol: intent.symbol) }
+            if !tool.annotations.readOnly { await services.tradingGuard.recordOrderUpdates(in: data) }
             return await finish(.toolInvocation, data: data)
         } catch {
             return await finish(.toolInvocation, error: await noteRejection(error, scope: scope))

@@ -38,6 +38,8 @@ package actor AuditLog {
     package static let genesisHash = String(repeating: "0", count: 64)
     /// Arguments longer than this, once serialized, are replaced by their length and hash.
     static let maximumArgumentsBytes = 8192
+    /// Tool names and request ids longer than this are cut, with their length.
+    static let maximumTextBytes = 256
 
     /// Directory of the log files; nil keeps records in memory.
     package nonisolated let directory: String?
@@ -96,9 +98,20 @@ package actor AuditLog {
     @discardableResult
     package func record(_ event: AuditEvent, durable: Bool = false) throws(AuditLogError) -> AuditReceipt {
         var members = event.members
-        if let arguments = event.arguments { members["arguments"] = Self.bounded(redactor.redact(arguments)) }
-        if let message = event.errorMessage { members["error_message"] = .string(redactor.redact(message)) }
-        if !event.details.isEmpty { members["details"] = redactor.redact(JSONValue.object(event.details)) }
+        // Control characters from input are written as visible `\u{…}` text: JSON escapes only C0 and DEL, and a
+        // raw C1 or bidirectional control would act on the terminal of a person reading the log with `cat`.
+        if let arguments = event.arguments {
+            members["arguments"] = Self.bounded(UntrustedText.escapingControls(redactor.redact(arguments)))
+        }
+        if let message = event.errorMessage {
+            members["error_message"] = .string(UntrustedText.escapingControls(redactor.redact(message)))
+        }
+        if !event.details.isEmpty {
+            members["details"] = UntrustedText.escapingControls(redactor.redact(JSONValue.object(event.details)))
+        }
+        // The tool name and request id come from the client as sent: an unknown tool's name may be any text.
+        if let tool = event.tool { members["tool"] = .string(Self.boundedText(redactor.redact(tool))) }
+        if let requestID = event.requestID { members["request_id"] = .string(Self.boundedText(redactor.redact(requestID))) }
         members["v"] = .int(1)
 
         let receipt: AuditReceipt
@@ -212,6 +225,13 @@ package actor AuditLog {
             "omitted_bytes": .int(text.utf8.count),
             "sha256": .string(SHA256Digest.hexHash(Array(text.utf8))),
         ])
+    }
+
+    /// Returns `text` with control characters escaped, cut after `maximumTextBytes` bytes with its length.
+    static func boundedText(_ text: String) -> String {
+        let escaped = UntrustedText.escapingControls(text)
+        guard escaped.utf8.count > maximumTextBytes else { return escaped }
+        return String(decoding: escaped.utf8.prefix(maximumTextBytes), as: UTF8.self) + "… (\(text.utf8.count) bytes)"
     }
 
     static func padded(_ seq: Int64) -> String {

@@ -5,17 +5,31 @@ import Foundation
 /// and log lines all pass through one redactor.
 ///
 /// Two kinds of rules apply:
-/// - the loaded secrets (API key, HMAC secret, private-key PEM) in every form they may be echoed in: as is,
-///   percent-encoded, hex, base64 and base64url, and their first and last 16 characters;
+/// - fragments of the loaded secrets (API key, HMAC secret, private-key PEM): any run of at least
+///   `minimumFragmentLength` characters copied from the key or the secret, as is or in an encoded form (percent,
+///   JSON, base64, base64url, and hex from 16 characters), and any run of at least `minimumPEMFragmentLength`
+///   characters of the private key's base64 body. A value built from part of a secret, such as a client order id
+///   made of its first 36 characters, is therefore redacted where it overlaps the secret.
 /// - shapes that are secret in any account: values after `signature`, `X-MBX-APIKEY`, `apiKey`, `secret`,
 ///   `privateKey`, `password` or `listenKey` followed by `=` or `:`, PEM private-key blocks, and runs of exactly
 ///   64 letters and digits mixing upper case, lower case and digits (the shape of Binance keys and secrets).
 ///
 /// Harmless text stays as it is: words such as "token" or "signature" in a sentence, order ids, prices, symbols,
-/// lower-case hex transaction ids and addresses shorter than 64 characters.
+/// lower-case hex transaction ids and addresses shorter than 64 characters. Matching is case-sensitive, so a
+/// secret fragment changed to upper or lower case is not found.
 package struct Redactor: Sendable {
     package static let replacement = "[REDACTED]"
     package static let privateKeyReplacement = "[REDACTED PRIVATE KEY]"
+
+    /// Shortest run of a key or secret that is redacted. Binance keys and secrets are 64 characters drawn from 62
+    /// letters and digits, so showing 7 of them leaves at least 57 unknown (over 300 bits). A chance match of 8
+    /// characters in unrelated text has odds near 62^-8 (about 5e-15) per text position and secret window, so
+    /// symbols, prices and order ids survive unless they copy 8 characters of the secret exactly.
+    package static let minimumFragmentLength = 8
+    /// Shortest run of a private key's PEM body that is redacted. The body starts with an ASN.1 header that every
+    /// key of the same type shares, and an Ed25519 public key shares 8-character runs of it (`BQYDK2Vw`). A
+    /// length of 8 would therefore redact public keys, while 16 base64 characters still carry 12 bytes of the key.
+    package static let minimumPEMFragmentLength = 16
 
     /// Names whose value is a secret when followed by `=` or `:`; compared in lower case without `-` and `_`.
     private static let sensitiveNames: [[UInt8]] = [
@@ -23,19 +37,20 @@ package struct Redactor: Sendable {
         "listenkey",
     ].map { Array($0.utf8) }
 
-    /// Secret strings in every encoded form, longest first so a longer form is replaced before its parts.
-    private let literals: [[UInt8]]
+    /// Every 8-byte window of every form of the loaded secrets; nil when no secret is loaded.
+    private let fragments: SecretFragmentIndex?
 
     /// Creates a redactor without known secrets, which applies only the shape rules.
-    package init() { literals = [] }
+    package init() { fragments = nil }
 
-    /// Creates a redactor for the given secret texts (API key, HMAC secret, PEM text).
+    /// Creates a redactor for the given secret texts (API key, HMAC secret, PEM text). Texts shorter than
+    /// `minimumFragmentLength` are ignored.
     package init(secrets: [String]) {
-        var forms = Set<String>()
-        for secret in secrets where secret.utf8.count >= 8 {
-            for form in Self.encodedForms(of: secret) where form.utf8.count >= 8 { forms.insert(form) }
+        var sources: [(text: String, minimumLength: Int)] = []
+        for secret in secrets where secret.utf8.count >= Self.minimumFragmentLength {
+            sources += Self.fragmentSources(of: secret)
         }
-        literals = forms.map { Array($0.utf8) }.sorted { $0.count > $1.count }
+        fragments = sources.isEmpty ? nil : SecretFragmentIndex(sources: sources)
     }
 
     /// Creates a redactor for the secrets of `configuration`: the API key, the secret and the private-key file's text.
@@ -48,19 +63,17 @@ package struct Redactor: Sendable {
     }
 
     /// True when the redactor has at least one known secret besides the shape rules.
-    package var knowsSecrets: Bool { !literals.isEmpty }
+    package var knowsSecrets: Bool { fragments != nil }
 
     // MARK: - Applying
 
     /// Returns `text` with every secret replaced by `[REDACTED]`.
     package func redact(_ text: String) -> String {
-        var bytes = Array(text.utf8)
-        var changed = false
-        for literal in literals where Self.replaceOccurrences(of: literal, in: &bytes) { changed = true }
-        if Self.redactPrivateKeyBlocks(in: &bytes) { changed = true }
-        if Self.redactNamedValues(in: &bytes) { changed = true }
-        if Self.redactKeyShapedRuns(in: &bytes) { changed = true }
-        return changed ? String(decoding: bytes, as: UTF8.self) : text
+        // No rule can match fewer bytes than the shortest fragment.
+        guard text.utf8.count >= Self.minimumFragmentLength else { return text }
+        var copy = text
+        let redacted = copy.withUTF8 { redact(buffer: $0) }
+        return redacted ?? text
     }
 
     /// Returns `value` with every string redacted, and the value of every member whose name is sensitive
@@ -92,11 +105,12 @@ package struct Redactor: Sendable {
         ToolResult(isSuccess: result.isSuccess, structured: redact(result.structured))
     }
 
-    /// Returns an error whose message, hint and details are redacted.
+    /// Returns an error whose message, hint and details are redacted, and whose message and hint carry no
+    /// control character other than newline and tab (see `UntrustedText.escapingControls`).
     package func redact(_ error: ToolError) -> ToolError {
         var redacted = error
-        redacted.message = redact(error.message)
-        redacted.hint = error.hint.map(redact)
+        redacted.message = UntrustedText.escapingControls(redact(error.message))
+        redacted.hint = error.hint.map { UntrustedText.escapingControls(redact($0)) }
         redacted.details = error.details.mapValues(redact)
         return redacted
     }
@@ -106,67 +120,72 @@ package struct Redactor: Sendable {
         metadata.mapValues(redact)
     }
 
+    /// Applies every rule to UTF-8 bytes; returns nil when nothing changed, so unchanged text is not copied.
+    private func redact(buffer: UnsafeBufferPointer<UInt8>) -> String? {
+        let secretRanges = fragments?.matches(in: buffer) ?? []
+        let shapes = ShapeHints(scanning: buffer)
+        guard !secretRanges.isEmpty || shapes.any else { return nil }
+
+        var bytes: [UInt8]
+        if secretRanges.isEmpty {
+            bytes = Array(buffer)
+        } else {
+            bytes = []
+            bytes.reserveCapacity(buffer.count)
+            var copied = 0
+            for range in secretRanges {
+                bytes.append(contentsOf: buffer[copied..<range.lowerBound])
+                bytes.append(contentsOf: Self.replacementBytes)
+                copied = range.upperBound
+            }
+            bytes.append(contentsOf: buffer[copied...])
+        }
+        var changed = !secretRanges.isEmpty
+        if shapes.hasDashRun, Self.redactPrivateKeyBlocks(in: &bytes) { changed = true }
+        if shapes.hasDelimiter, Self.redactNamedValues(in: &bytes) { changed = true }
+        if shapes.hasLongRun, Self.redactKeyShapedRuns(in: &bytes) { changed = true }
+        return changed ? String(decoding: bytes, as: UTF8.self) : nil
+    }
+
     // MARK: - Secret forms
 
-    static func encodedForms(of secret: String) -> Set<String> {
+    /// Returns the texts whose fragments are redacted for one secret, with the shortest fragment of each.
+    static func fragmentSources(of secret: String) -> [(text: String, minimumLength: Int)] {
+        if secret.contains("-----BEGIN") {
+            // A PEM file leaks line by line, as its body without line breaks, JSON-escaped or percent-encoded.
+            let body = secret.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !$0.hasPrefix("-----") }
+            let joined = body.joined()
+            let forms: Set<String> = [
+                body.joined(separator: "\n"),
+                body.joined(separator: "\\n"),
+                joined,
+                RequestParameters.percentEncode(joined),
+            ]
+            return forms.map { ($0, minimumPEMFragmentLength) }
+        }
         let bytes = Array(secret.utf8)
-        let base64 = Data(bytes).base64EncodedString()
-        let unpadded = String(base64.reversed().drop { $0 == "=" }.reversed())
-        let base64URL = unpadded.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
         var forms: Set<String> = [
             secret,
             RequestParameters.percentEncode(secret),
-            HexEncoding.encode(bytes),
-            HexEncoding.encode(bytes).uppercased(),
-            base64,
-            unpadded,
-            base64URL,
             JSONValue.string(secret).serialized().dropFirst().dropLast().description,
         ]
-        if bytes.count >= 32 {
-            forms.insert(String(decoding: bytes.prefix(16), as: UTF8.self))
-            forms.insert(String(decoding: bytes.suffix(16), as: UTF8.self))
+        // Base64 of text that contains the secret depends on where the secret starts modulo 3: cover all three.
+        for shift in 0..<3 where bytes.count > shift {
+            let base64 = Data(bytes.dropFirst(shift)).base64EncodedString()
+            forms.insert(base64)
+            forms.insert(base64.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_"))
         }
-        // A PEM file is also leaked line by line, or as its body with the line breaks removed.
-        if secret.contains("-----BEGIN") {
-            let body = secret.split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("-----") }
-            for line in body.map(String.init) + [body.joined()] where line.count >= 16 {
-                forms.insert(line)
-                forms.insert(RequestParameters.percentEncode(line))
-            }
-        }
-        return forms
+        var sources = forms.map { ($0, minimumFragmentLength) }
+        // Two hex digits per byte: 16 digits show the same 8 characters as the plain form.
+        sources.append((HexEncoding.encode(bytes), 2 * minimumFragmentLength))
+        sources.append((HexEncoding.encode(bytes).uppercased(), 2 * minimumFragmentLength))
+        return sources
     }
 
     // MARK: - Byte-level rules
 
     private static let replacementBytes = Array(replacement.utf8)
-
-    /// Replaces every occurrence of `literal`; returns true when one was found.
-    private static func replaceOccurrences(of literal: [UInt8], in bytes: inout [UInt8]) -> Bool {
-        guard literal.count <= bytes.count, let first = literal.first else { return false }
-        var output: [UInt8] = []
-        var index = 0
-        var found = false
-        while index < bytes.count {
-            if bytes[index] == first, index + literal.count <= bytes.count,
-                bytes[index..<(index + literal.count)].elementsEqual(literal)
-            {
-                if !found {
-                    output.reserveCapacity(bytes.count)
-                    output.append(contentsOf: bytes[0..<index])
-                    found = true
-                }
-                output.append(contentsOf: replacementBytes)
-                index += literal.count
-                continue
-            }
-            if found { output.append(bytes[index]) }
-            index += 1
-        }
-        if found { bytes = output }
-        return found
-    }
 
     /// Replaces `-----BEGIN … PRIVATE KEY-----` through the matching END line (or the end of the text).
     private static func redactPrivateKeyBlocks(in bytes: inout [UInt8]) -> Bool {
@@ -326,14 +345,19 @@ package struct Redactor: Sendable {
 }
 
 extension Logger {
-    /// Returns a logger that redacts each message and metadata value before passing it to this logger.
+    /// Returns a logger that redacts each message and metadata value, and escapes control characters in them,
+    /// before passing it to this logger.
     ///
     /// The executable wraps its stderr logger once at start, so records from every module, including
-    /// transport errors that quote a signed URL, are redacted whatever their source.
+    /// transport errors that quote a signed URL or a hostile value, are safe whatever their source.
     package func redacting(with redactor: Redactor) -> Logger {
         let base = self
         return Logger(label: label, minimumLevel: minimumLevel) { level, message, metadata in
-            base.log(level, redactor.redact(message), redactor.redact(metadata))
+            base.log(
+                level,
+                UntrustedText.escapingControls(redactor.redact(message)),
+                redactor.redact(metadata).mapValues(UntrustedText.escapingControls)
+            )
         }
     }
 }

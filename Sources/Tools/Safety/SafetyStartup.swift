@@ -9,13 +9,16 @@ package enum SafetyStartup {
         package var warnings: [String]
     }
 
-    /// Hardens the process, rejects secrets on the command line, and loads the credentials.
-    /// Call it before building the transport and the engine.
+    /// Hardens the process, rejects secrets on the command line, checks that `BINANCE_SHELL_HOME` is writable,
+    /// and loads the credentials. Call it before building the transport and the engine.
     /// - Parameter arguments: the command line without the program name.
-    /// - Throws: `configuration_error` for a secret on the command line or unusable credentials; exit with it.
+    /// - Throws: `configuration_error` for a secret on the command line, a home that cannot be written, or
+    ///   unusable credentials; exit with it.
     package static func prepare(arguments: [String], configuration: Configuration) throws(ToolError) -> Preparation {
         var warnings = ProcessHardening.apply()
         try CredentialLoader.rejectSecretsOnCommandLine(arguments: arguments, configuration: configuration)
+        try SecureFile.prepareStateDirectory(configuration.home)
+        warnings += configuration.warnings
         let credentials = try CredentialLoader.load(configuration, warnings: &warnings)
         return Preparation(credentials: credentials, warnings: warnings)
     }
@@ -66,7 +69,7 @@ package enum SafetyStartup {
                 )
             )
         }
-        return warnings.map(services.redactor.redact)
+        return warnings.map { UntrustedText.escapingControls(services.redactor.redact($0)) }
     }
 
     /// Checks the audit log chain for `--verify-audit`.
@@ -94,7 +97,10 @@ package enum SafetyStartup {
     static func pendingIntentWarning(_ intent: PendingIntent) -> String {
         let symbol = intent.intent["symbol"]?.stringValue ?? "?"
         let clientOrderID = intent.clientOrderID ?? "?"
+        // The audit file can be edited by anyone with the user's rights, so its values are quoted like input, and
+        // `start` escapes control characters in every warning.
         return "An order was sent at \(intent.time) but its outcome was not recorded (\(symbol), client order id "
-            + "'\(clientOrderID)'): check it with 'get_order symbol=\(symbol) client_order_id=\(clientOrderID)'."
+            + "\(UntrustedText.quoted(clientOrderID))): check it with 'get_order symbol=\(symbol) "
+            + "client_order_id=\(clientOrderID)'."
     }
 }

@@ -15,14 +15,38 @@ package enum SecureFile {
     package static func createDirectory(atPath path: String) throws(SecureFileError) {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return }
-        do {
-            try FileManager.default.createDirectory(
-                atPath: path,
-                withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700]
-            )
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + String(component)
+            if mkdir(prefix, 0o700) != 0, errno != EEXIST {
+                throw SecureFileError(operation: "Creating the directory", path: prefix, code: errno)
+            }
+        }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw SecureFileError(operation: "Creating the directory", path: path, code: ENOTDIR)
+        }
+    }
+
+    /// Makes sure the state directory exists and this process can create files in it, by creating the directory
+    /// (mode 0700) and creating and removing a probe file. Called once at start, so a home that cannot hold the
+    /// audit log or the kill switch stops the program instead of leaving them unwritten.
+    /// - Throws: `configuration_error` naming the directory, the reason and the fix.
+    package static func prepareStateDirectory(_ path: String) throws(ToolError) {
+        let probe = (path as NSString).appendingPathComponent(".write-probe-\(getpid())")
+        do throws(SecureFileError) {
+            try createDirectory(atPath: path)
+            let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw SecureFileError(operation: "Creating", path: probe, code: errno) }
+            close(descriptor)
+            unlink(probe)
         } catch {
-            throw SecureFileError(operation: "Creating the directory", path: path, code: EACCES)
+            throw ToolError(
+                .configurationError,
+                "BINANCE_SHELL_HOME \(UntrustedText.quoted(path, maximumLength: 256)) is not a writable directory "
+                    + "(\(error.description)).",
+                hint: "Set BINANCE_SHELL_HOME to a directory you can write, or fix the permissions of this one; the "
+                    + "audit log, the kill switch and the daily budget live there."
+            )
         }
     }
 

@@ -27,7 +27,7 @@ package struct HaltReport: Sendable, Equatable {
 
     /// Lines for the person who ran `halt`: the halt, whether it persists, and the cancels.
     package var summary: String {
-        var lines = ["Trading halted ('\(state.reason)'): new orders are refused until 'resume'."]
+        var lines = ["Trading halted (\(UntrustedText.quoted(state.reason))): new orders are refused until 'resume'."]
         if !isPersisted {
             lines.append("The halt file could not be written, so the halt ends when this process exits.")
         }
@@ -50,9 +50,10 @@ package struct HaltReport: Sendable, Equatable {
 /// 1. venue: on `live` and on a `custom` venue that is not a loopback address, orders and cancels are rejected
 ///    until `BINANCE_ALLOW_TRADING=true`. On `sim` and `testnet` they are allowed unless it is set to false.
 /// 2. the kill switch (`halt`), which refuses new orders (not cancels) until `resume`, across restarts;
-/// 3. the circuit breaker, which pauses orders for a symbol after repeated identical exchange rejections;
+/// 3. the circuit breaker, which pauses orders for a symbol after repeated identical exchange rejections, in
+///    every process sharing the state directory and across restarts until the pause expires;
 /// 4. `BINANCE_SYMBOL_ALLOWLIST`, `BINANCE_ALLOWED_ORDER_TYPES`, `BINANCE_MAX_ORDER_NOTIONAL` and the per-day
-///    budget `BINANCE_DAILY_NOTIONAL_LIMIT`;
+///    budget `BINANCE_DAILY_NOTIONAL_LIMIT`, whose check and reservation are one step across processes;
 /// 5. on a real-money venue, a human confirmation through the invocation's confirmer. Tool arguments never
 ///    count as a confirmation: only the way in (shell prompt, `--yes`, MCP elicitation) can give one.
 ///
@@ -73,14 +74,15 @@ package actor TradingGuard {
     /// The halt of this process when the halt file cannot be written.
     private var haltInMemory: HaltState?
     private var ledger: DailyNotionalLedger
-    private var breaker: OrderCircuitBreaker
+    private var breaker: SharedCircuitBreaker
     private let audit: AuditLog
     private let clock: @Sendable () -> Date
     private let canceller = CancellerSlot()
 
     /// - Parameters:
-    ///   - stateDirectory: where the halt file and the daily ledger live (`BINANCE_SHELL_HOME`); nil keeps both
-    ///     in memory.
+    ///   - stateDirectory: where the halt file, the daily ledger and the circuit breaker's pauses live
+    ///     (`BINANCE_SHELL_HOME`); nil keeps them in memory.
+    ///   - breaker: the circuit breaker's settings (threshold, window, pause length).
     ///   - clock: the current time; tests pass a fixed one.
     package init(
         configuration: Configuration,
@@ -101,7 +103,7 @@ package actor TradingGuard {
         self.dailyNotionalLimit = configuration.dailyNotionalLimit
         self.killSwitch = KillSwitch(directory: stateDirectory)
         self.ledger = DailyNotionalLedger(directory: stateDirectory)
-        self.breaker = breaker
+        self.breaker = SharedCircuitBreaker(directory: stateDirectory, settings: breaker)
         self.audit = audit
         self.clock = clock
     }
@@ -130,8 +132,19 @@ package actor TradingGuard {
         }
 
         let now = clock()
-        if let notional = intent.notional, dailyNotionalLimit != nil {
-            ledger.add(notional, of: intent.quoteAsset, clientOrderID: intent.clientOrderID, at: now)
+        if let notional = intent.notional, let dailyNotionalLimit {
+            // The check above read the ledger without a lock. This one reserves under the lock, so when two
+            // processes order at once, only orders that fit in the budget together pass.
+            let reservation = try ledger.reserve(
+                notional,
+                of: intent.quoteAsset,
+                clientOrderID: intent.clientOrderID,
+                limit: dailyNotionalLimit,
+                at: now
+            )
+            if case .exceeded(let total) = reservation {
+                throw dailyLimitRefusal(notional: notional, total: total, asset: intent.quoteAsset, limit: dailyNotionalLimit)
+            }
         }
         let scope = InvocationScope.current
         do {
@@ -150,7 +163,7 @@ package actor TradingGuard {
                 durable: true
             )
         } catch {
-            ledger.release(clientOrderID: intent.clientOrderID, at: now)
+            try? ledger.release(clientOrderID: intent.clientOrderID, at: now)
             throw ToolError(
                 .internalError,
                 "The order was not sent: its intent could not be written to the audit log (\(error.description))."
@@ -169,6 +182,17 @@ package actor TradingGuard {
     /// handler of every tool that is not read-only.
     package nonisolated func checkStateChangeAllowed(tool: String) throws(ToolError) {
         guard !isTradingAllowed else { return }
+        guard isRealMoney else {
+            // Only an explicit BINANCE_ALLOW_TRADING=false turns trading off where no real money is at stake.
+            let account = venue == .sim ? "the paper account" : "the test account"
+            throw ToolError(
+                .tradingDisabled,
+                "Trading is disabled on the \(venue.rawValue) venue by BINANCE_ALLOW_TRADING=false: '\(tool)' would "
+                    + "change \(account).",
+                hint: "Remove BINANCE_ALLOW_TRADING or set it to true to enable orders and cancels.",
+                details: ["rule": .string("venue")]
+            )
+        }
         let place = venue == .custom ? "the custom venue (BINANCE_BASE_URL is not a loopback address)" : "the \(venue.rawValue) venue"
         throw ToolError(
             .tradingDisabled,
@@ -182,7 +206,7 @@ package actor TradingGuard {
         let now = clock()
         if let halt = currentHalt() {
             throw refusal(
-                "Trading is halted ('\(halt.reason)'): new orders are refused.",
+                "Trading is halted (\(UntrustedText.quoted(halt.reason))): new orders are refused.",
                 hint: "Run 'resume' in the shell to allow new orders.",
                 rule: "halt"
             )
@@ -237,15 +261,19 @@ package actor TradingGuard {
         if let dailyNotionalLimit {
             let total = ledger.total(of: asset, at: now) + notional
             if total > dailyNotionalLimit {
-                throw refusal(
-                    "Order notional '\(DecimalText.format(notional))' \(asset) would bring today's total to "
-                        + "'\(DecimalText.format(total))' \(asset), over BINANCE_DAILY_NOTIONAL_LIMIT "
-                        + "'\(DecimalText.format(dailyNotionalLimit))' (days are UTC).",
-                    hint: "Wait for the next UTC day, or raise BINANCE_DAILY_NOTIONAL_LIMIT.",
-                    rule: "daily_notional_limit"
-                )
+                throw dailyLimitRefusal(notional: notional, total: total, asset: asset, limit: dailyNotionalLimit)
             }
         }
+    }
+
+    private func dailyLimitRefusal(notional: Decimal, total: Decimal, asset: String, limit: Decimal) -> ToolError {
+        refusal(
+            "Order notional '\(DecimalText.format(notional))' \(asset) would bring today's total to "
+                + "'\(DecimalText.format(total))' \(asset), over BINANCE_DAILY_NOTIONAL_LIMIT "
+                + "'\(DecimalText.format(limit))' (days are UTC).",
+            hint: "Wait for the next UTC day, or raise BINANCE_DAILY_NOTIONAL_LIMIT.",
+            rule: "daily_notional_limit"
+        )
     }
 
     private func refusal(
@@ -324,7 +352,9 @@ package actor TradingGuard {
             isPersisted = false
         }
         haltInMemory = state
-        breaker.reset()
+        // Pauses end with a halt, which refuses every order anyway; a breaker file that cannot be written
+        // changes nothing while the halt holds.
+        try? breaker.reset(at: state.since)
 
         let cancellation: OpenOrderCancellation?
         if let cancel = canceller.get() {
@@ -344,11 +374,16 @@ package actor TradingGuard {
     }
 
     /// Clears the kill switch and every circuit-breaker pause.
-    /// - Throws: `internal_error` when the halt file exists and cannot be removed; orders stay refused.
+    /// - Throws: `internal_error` when the halt file exists and cannot be removed, or the pauses cannot be
+    ///   cleared; orders stay refused.
     package func resume() async throws(ToolError) {
         try killSwitch.clear()
         haltInMemory = nil
-        breaker.reset()
+        do {
+            try breaker.reset(at: clock())
+        } catch {
+            throw ToolError(.internalError, "Cannot clear the order pauses in '\(breaker.path ?? "")': \(error.description).")
+        }
         await audit.recordReportingFailure(AuditEvent(.tradingResumed, time: clock(), venue: venue))
     }
 
@@ -367,8 +402,12 @@ package actor TradingGuard {
     @discardableResult
     package func record(rejection: OrderRejection) async -> OrderCircuitBreaker.Pause? {
         let now = clock()
-        if let clientOrderID = rejection.clientOrderID { ledger.release(clientOrderID: clientOrderID, at: now) }
-        guard let pause = breaker.record(rejection, at: now) else { return nil }
+        if let clientOrderID = rejection.clientOrderID, dailyNotionalLimit != nil {
+            try? ledger.release(clientOrderID: clientOrderID, at: now)
+        }
+        // A breaker file that cannot be written keeps the count in this process (see SharedCircuitBreaker).
+        let started = try? breaker.update(at: now) { $0.record(rejection, at: now) }
+        guard let pause = started ?? nil else { return nil }
         await audit.recordReportingFailure(
             AuditEvent(
                 .ordersPaused,
@@ -388,7 +427,47 @@ package actor TradingGuard {
 
     /// Clears the rejection count of a symbol after an order for it was accepted.
     package func recordAcceptedOrder(symbol: String) {
-        breaker.recordSuccess(symbol: symbol)
+        let now = clock()
+        guard breaker.hasRecentRejections(for: symbol, at: now) else { return }
+        try? breaker.update(at: now) { $0.recordSuccess(symbol: symbol) }
+    }
+
+    /// Adjusts the daily budget to orders that have ended. Each order in `data` (the result of an order or cancel
+    /// tool) with a final status gets its reservation replaced by the quote amount it actually traded
+    /// (`cummulativeQuoteQty`). Orders still open keep their reservation.
+    package func recordOrderUpdates(in data: JSONValue) {
+        guard dailyNotionalLimit != nil else { return }
+        let now = clock()
+        for order in Self.finishedOrders(in: data) {
+            try? ledger.settle(clientOrderID: order.clientOrderID, spent: order.spent, at: now)
+        }
+    }
+
+    /// Statuses after which an order trades no more.
+    private static let finalStatuses: Set<String> = [
+        "FILLED", "CANCELED", "EXPIRED", "EXPIRED_IN_MATCH", "REJECTED",
+    ]
+
+    /// Finds the orders with a final status anywhere in `data`, with the quote amount each traded.
+    static func finishedOrders(in data: JSONValue) -> [(clientOrderID: String, spent: Decimal)] {
+        switch data {
+        case .array(let elements):
+            return elements.flatMap(finishedOrders)
+        case .object(let members):
+            var found = members.values.flatMap(finishedOrders)
+            // A cancel's `clientOrderId` names the cancel request; the order's own id is `origClientOrderId`.
+            if let status = members["status"]?.stringValue, finalStatuses.contains(status),
+                let clientOrderID = (members["origClientOrderId"] ?? members["clientOrderId"])?.stringValue
+            {
+                let spent = members["cummulativeQuoteQty"].flatMap { value in
+                    value.decimalValue ?? value.stringValue.flatMap { DecimalText.parse($0) }
+                }
+                found.append((clientOrderID, spent ?? 0))
+            }
+            return found
+        case .null, .bool, .number, .string:
+            return []
+        }
     }
 
     // MARK: - Status
