@@ -19,12 +19,13 @@ struct Sample {
     }
 }
 
-/// Prints one figure as `name  median V unit (min …, p99 …, max …; N runs)`.
-func report(_ name: String, _ sample: Sample, unit: String, runs: String, showP99: Bool = false) {
+/// Prints one figure as `name  median V unit (min …, p99 …, max …; N runs)`, then `[target …]` when it has one.
+func report(_ name: String, _ sample: Sample, unit: String, runs: String, showP99: Bool = false, target: String? = nil) {
     let p99 = showP99 ? ", p99 \(formatted(sample.percentile(99)))" : ""
     let spread = "min \(formatted(sample.min))\(p99), max \(formatted(sample.max))"
     let label = name.padding(toLength: Swift.max(name.count, 48), withPad: " ", startingAt: 0)
-    print("\(label) median \(formatted(sample.median)) \(unit)  (\(spread); \(sample.count) \(runs))")
+    let goal = target.map { "  [target \($0)]" } ?? ""
+    print("\(label) median \(formatted(sample.median)) \(unit)  (\(spread); \(sample.count) \(runs))\(goal)")
 }
 
 /// Prints a single value that has no spread, such as a derived rate.
@@ -61,4 +62,12 @@ func residentKiB(peak: Bool) -> Int {
 /// Resets `VmHWM` to the current resident size (Linux 4.0 and later), so a later peak covers only what follows.
 func resetPeakResident() {
     try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+}
+
+/// User plus system CPU time of this process so far, every thread included, in microseconds.
+func processCPUMicroseconds() -> Double {
+    var usage = rusage()
+    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return .nan }
+    func micro(_ time: timeval) -> Double { Double(time.tv_sec) * 1_000_000 + Double(time.tv_usec) }
+    return micro(usage.ru_utime) + micro(usage.ru_stime)
 }

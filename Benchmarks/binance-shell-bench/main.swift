@@ -4,6 +4,7 @@ import Foundation
 //   pipeline [CALLS]             whole tool calls on the in-process simulator, split into simulator and pipeline
 //   scale [SYMBOLS] [RUNS]       parse and index an exchangeInfo of SYMBOLS symbols; shell completion over them
 //   matching [ORDERS]            the simulator with ORDERS resting limit orders
+//   parse-once FILE SYMBOLS      (used by scale) one parse in this fresh process: ms, peak KiB added, KiB retained
 
 /// The recorded exchangeInfo snapshot, found relative to this file so the benchmark runs from any directory.
 let exchangeInfoResource = URL(fileURLWithPath: #filePath)
@@ -31,6 +32,8 @@ do {
             resource: exchangeInfoResource,
             runs: integer(at: 2, default: 20)
         )
+    case "parse-once" where arguments.count == 3:
+        try await ScaleBench.parseOnce(file: arguments[1], expected: integer(at: 2, default: 0))
     case "matching":
         try await MatchingBench.run(restingOrders: integer(at: 1, default: 10_000), resource: exchangeInfoResource)
     default:

@@ -208,6 +208,8 @@ def run_cold(args) -> None:
     mine, other = medians[servers[0][0]], medians[servers[1][0]]
     print(f"  ratio of medians (Python / ours): wall {other[0] / mine[0]:.1f}x, CPU {other[1] / mine[1]:.1f}x, "
           f"peak memory {other[2] / mine[2]:.1f}x (ours is {100 * mine[2] / other[2]:.0f} % of Python's)")
+    print(f"  target: wall time at least 50x lower, peak memory at most 25 % of Python's "
+          f"(this run: {other[0] / mine[0]:.1f}x, {100 * mine[2] / other[2]:.0f} %)")
 
 
 def run_calls(args) -> None:
@@ -246,6 +248,7 @@ def run_calls(args) -> None:
               f"(min {min(ms):.3f}, max {max(ms):.3f} ms; {len(ms)} calls)")
     mine, other = medians[servers[0][0]], medians[servers[1][0]]
     print(f"  ratio of medians (Python / ours): {other / mine:.1f}x")
+    print(f"  target: median latency at least 10x lower (this run: {other / mine:.1f}x)")
 
 
 def main() -> None:

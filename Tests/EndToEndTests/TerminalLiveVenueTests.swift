@@ -125,6 +125,34 @@ struct TerminalLiveVenueTests {
     }
 }
 
+/// The live venue stands out at the terminal: bold white on red, unless NO_COLOR is set.
+@Suite(.serialized)
+struct TerminalLivePromptTests {
+    @Test func livePromptIsInTheWarningColour() throws {
+        let venue = try LoopbackLiveVenue()
+        defer { venue.close() }
+        let coloured = try ShellTerminal(
+            home: try BinaryRunner.temporaryHome(),
+            arguments: ["--venue", "live"],
+            environment: venue.environment.merging(["NO_COLOR": ""]) { $1 }
+        )
+        defer { coloured.close() }
+        try coloured.waitForPrompt("LIVE>")
+        // tmux writes each attribute of the cell as a sequence of its own.
+        let promptLine = try coloured.screen(withEscapes: true).split(separator: "\n").last { !$0.isEmpty }
+        #expect(promptLine?.hasPrefix("\u{1B}[1m\u{1B}[97m\u{1B}[41mLIVE") == true)
+
+        let plain = try ShellTerminal(
+            home: try BinaryRunner.temporaryHome(),
+            arguments: ["--venue", "live"],
+            environment: venue.environment
+        )
+        defer { plain.close() }
+        try plain.waitForPrompt("LIVE>")
+        #expect(!(try plain.screen(withEscapes: true)).contains("\u{1B}["))
+    }
+}
+
 /// Scripts on the live venue: orders need `--yes`, and without it nothing is sent.
 struct ScriptLiveVenueTests {
     @Test func liveOrderInAScriptNeedsYes() throws {

@@ -206,6 +206,21 @@ struct TerminalTests {
         #expect(!screen.contains("EXITED"))
     }
 
+    @Test func openQuoteContinuesOnTheNextLine() throws {
+        let home = try BinaryRunner.temporaryHome()
+        let terminal = try ShellTerminal(home: home)
+        defer { terminal.close() }
+        try terminal.run("help 'first", prompt: "sim>")
+        try terminal.run("second'", prompt: "quote>")
+        try terminal.waitFor("No help for 'first\nsecond'.")
+        try terminal.run("help 'abandoned", prompt: "sim>")
+        try terminal.waitForPrompt("quote>")
+        try terminal.press("C-c")
+        try terminal.run("help utc", prompt: "sim>")
+        let screen = try terminal.waitFor("Show times in UTC")
+        #expect(!screen.contains("No help for 'abandoned"))
+    }
+
     @Test func helpWrapsToTheTerminalWidth() throws {
         let home = try BinaryRunner.temporaryHome()
         let terminal = try ShellTerminal(home: home, columns: 60, rows: 120)

@@ -145,4 +145,22 @@ private let megabyte = String(repeating: "A", count: 1_048_576)
         #expect(redacted.message == "Exchange said \\u{1B}[31mno\\u{1B}[0m\nsecond line")
         #expect(redacted.hint == "Retry \\u{07}")
     }
+
+    @Test func scriptErrorsReachTheTerminalEscaped() throws {
+        let home = TemporaryHome()
+        defer { home.remove() }
+        let hostile = "\u{1B}]0;pwned\u{7}\u{1B}[2J\u{9B}31m"
+
+        let output = try BinaryRunner.run(
+            ["-c", "\(hostile); price \u{1B}[31mBTC"],
+            environment: BinaryRunner.cleanEnvironment(home: home.path)
+        )
+
+        #expect(output.status == 1)
+        #expect(rawControlCharacter(in: output.stderr) == nil, "\(output.stderr)")
+        #expect(rawControlCharacter(in: output.stdout) == nil, "\(output.stdout)")
+        // `;` separates commands in -c, so the hostile text arrives as two unknown commands.
+        #expect(output.stderr.contains("line 1: Unknown command '\\u{1B}]0'."))
+        #expect(output.stderr.contains("Invalid symbol '\\u{1B}[31mBTC'"))
+    }
 }

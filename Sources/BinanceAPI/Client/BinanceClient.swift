@@ -298,7 +298,8 @@ package actor BinanceClient {
 
     /// Maps a response to success or a `BinanceError`, recording server pauses and bans on the way.
     private func check(_ response: HTTPResponse, endpoint: Endpoint, scope: LimitScope, now: Int64) throws(BinanceError) {
-        let body = Self.errorBody(response)
+        // Decoded only for a status that needs it: decoding every successful reply cost about 5 % of a tool call.
+        lazy var body = Self.errorBody(response)
         switch response.status {
         case 200..<300:
             guard Self.looksLikeCompleteJSON(response.body) else {

@@ -47,12 +47,26 @@ package enum DecimalText {
     }
 
     /// Formats a decimal in plain positional notation (`0.00001`, never `1e-05`), without trailing zeros.
+    ///
+    /// Gives the same text as `description`, which every price in every reply goes through and which costs
+    /// about a microsecond (it divides the 128-bit significand by ten once per digit); a significand that fits in
+    /// 64 bits is written here directly.
     package static func format(_ value: Decimal) -> String {
-        value.description
+        guard let parts = parts(of: value) else { return value.description }
+        return positional(parts, minimumFractionDigits: 0)
     }
 
     /// Formats a decimal with exactly `scale` digits after the point, truncating extra digits toward zero.
     package static func format(_ value: Decimal, scale: Int) -> String {
+        if scale >= 0, scale <= 40, var parts = parts(of: value) {
+            let dropped = -parts.exponent - scale
+            if dropped > 0 {
+                parts.significand = dropped >= 20 ? 0 : parts.significand / powersOfTen[dropped]
+                parts.exponent = -scale
+            }
+            if parts.significand == 0 { parts = (false, 0, 0) }
+            return positional(parts, minimumFractionDigits: scale)
+        }
         var rounded = Decimal()
         var source = value
         NSDecimalRound(&rounded, &source, scale, value < 0 ? .up : .down)
@@ -66,6 +80,76 @@ package enum DecimalText {
             text += "." + String(repeating: "0", count: scale)
         }
         return text
+    }
+
+    private static let powersOfTen: [UInt64] = (0..<20).map { power in
+        (0..<power).reduce(UInt64(1)) { product, _ in product * 10 }
+    }
+
+    /// The sign, exponent and significand of a finite `value` whose significand fits in 64 bits; nil otherwise.
+    ///
+    /// Foundation keeps the fields it reads here internal, so they are read from the value's 20 bytes: the
+    /// exponent (signed byte 0), the significand's length in 16-bit words (high half of byte 1), the sign (bit 3
+    /// of byte 1) and the significand's words from byte 4, least significant first. The public `exponent` and
+    /// `sign` are compared with what was read, so a different layout falls back to `description`.
+    static func parts(of value: Decimal) -> (negative: Bool, exponent: Int, significand: UInt64)? {
+        guard MemoryLayout<Decimal>.size == 20 else { return nil }
+        return withUnsafeBytes(of: value) { bytes -> (negative: Bool, exponent: Int, significand: UInt64)? in
+            let length = Int(bytes[1] >> 4)
+            let negative = bytes[1] & 0x08 != 0
+            if length == 0 { return negative ? nil : (false, 0, 0) }  // NaN, or zero
+            guard length <= 4 else { return nil }
+            let exponent = Int(Int8(bitPattern: bytes[0]))
+            guard exponent == value.exponent, negative == (value.sign == .minus) else { return nil }
+            var significand: UInt64 = 0
+            for index in stride(from: 4 + 2 * length - 1, through: 4, by: -1) {
+                significand = significand << 8 | UInt64(bytes[index])
+            }
+            return (negative, exponent, significand)
+        }
+    }
+
+    /// Writes `significand × 10^exponent` as `description` does: every digit of the significand, a point placed by
+    /// the exponent, zeros added for a positive exponent; then pads the fraction to `minimumFractionDigits`.
+    private static func positional(
+        _ parts: (negative: Bool, exponent: Int, significand: UInt64),
+        minimumFractionDigits: Int
+    ) -> String {
+        var digits: [UInt8] = []
+        digits.reserveCapacity(24)
+        var remaining = parts.significand
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(remaining % 10))
+            remaining /= 10
+        } while remaining > 0
+        digits.reverse()
+
+        var output: [UInt8] = []
+        output.reserveCapacity(digits.count + max(parts.exponent, 0) + max(-parts.exponent, minimumFractionDigits) + 3)
+        if parts.negative { output.append(UInt8(ascii: "-")) }
+        var fractionDigits = 0
+        if parts.exponent >= 0 {
+            output.append(contentsOf: digits)
+            output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: parts.exponent))
+        } else {
+            let fraction = -parts.exponent
+            if digits.count > fraction {
+                output.append(contentsOf: digits[..<(digits.count - fraction)])
+                output.append(UInt8(ascii: "."))
+                output.append(contentsOf: digits[(digits.count - fraction)...])
+            } else {
+                output.append(UInt8(ascii: "0"))
+                output.append(UInt8(ascii: "."))
+                output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: fraction - digits.count))
+                output.append(contentsOf: digits)
+            }
+            fractionDigits = fraction
+        }
+        if fractionDigits < minimumFractionDigits {
+            if fractionDigits == 0 { output.append(UInt8(ascii: ".")) }
+            output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: minimumFractionDigits - fractionDigits))
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// Returns the number of digits after the point needed to write `step` (`0.00100000` → 3).

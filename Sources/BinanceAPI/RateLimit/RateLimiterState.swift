@@ -280,13 +280,14 @@ package struct ServerUsage: Sendable, Equatable {
     /// - Parameter weightHeaderPrefix: the lower-case name of the weight header before its interval:
     ///   `x-sapi-used-ip-weight-` and `x-sapi-used-uid-weight-` for `/sapi` endpoints.
     package init(headers: [String: String], weightHeaderPrefix: String = "x-mbx-used-weight-") {
+        // The name is checked before the value is trimmed and read: Foundation's trimming is slow, and most
+        // headers of a reply are not limit headers.
         for (name, value) in headers {
             let lower = name.lowercased()
-            guard let count = Int(value.trimmingCharacters(in: .whitespaces)) else { continue }
             if let interval = Self.interval(lower, prefix: weightHeaderPrefix) {
-                usedWeight[interval] = count
+                if let count = Int(value.trimmingCharacters(in: .whitespaces)) { usedWeight[interval] = count }
             } else if let interval = Self.interval(lower, prefix: "x-mbx-order-count-") {
-                orderCount[interval] = count
+                if let count = Int(value.trimmingCharacters(in: .whitespaces)) { orderCount[interval] = count }
             }
         }
     }

@@ -228,10 +228,12 @@ package struct ResultRenderer: Sendable {
         guard let key = context.key?.lowercased(), let symbol = context.symbol,
             let precision = options.precision(symbol)
         else { return DecimalText.format(number) }
-        if Self.priceKeys.contains(where: { key.contains($0) }) {
+        // A byte search: Foundation's `String.contains(_:)` takes a locale-aware path, and the standard library's
+        // generic `firstRange(of:)` is slower still; either made this check most of an order book's rendering.
+        if Self.containsAny(key, Self.priceKeyBytes) {
             return DecimalText.format(number, scale: precision.priceScale)
         }
-        if Self.quantityKeys.contains(where: { key.contains($0) }) {
+        if Self.containsAny(key, Self.quantityKeyBytes) {
             return DecimalText.format(number, scale: precision.quantityScale)
         }
         return DecimalText.format(number)
@@ -261,6 +263,20 @@ package struct ResultRenderer: Sendable {
 
     private static let priceKeys = ["price", "open", "high", "low", "close"]
     private static let quantityKeys = ["qty", "quantity"]
+    private static let priceKeyBytes = priceKeys.map { Array($0.utf8) }
+    private static let quantityKeyBytes = quantityKeys.map { Array($0.utf8) }
+
+    /// Whether `key` contains any of `parts` as a run of bytes.
+    private static func containsAny(_ key: String, _ parts: [[UInt8]]) -> Bool {
+        let bytes = Array(key.utf8)
+        return parts.contains { part in
+            guard bytes.count >= part.count else { return false }
+            for start in 0...(bytes.count - part.count) where bytes[start] == part[0] {
+                if bytes[start..<(start + part.count)].elementsEqual(part) { return true }
+            }
+            return false
+        }
+    }
 
     private static let leadingKeys = [
         "symbol", "orderId", "order_id", "clientOrderId", "side", "type", "order_type", "status", "asset",

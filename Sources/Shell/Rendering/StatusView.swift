@@ -22,7 +22,13 @@ package enum StatusView {
         var view = DetailView()
 
         let isRealMoney = guardState["real_money"]?.boolValue == true
-        view.add("venue", venue + (isRealMoney ? " (real money)" : venue == "sim" ? " (paper money)" : " (test money)"))
+        let money: String
+        if isRealMoney {
+            money = "real money"
+        } else {
+            money = venue == "sim" ? "paper money" : "test money"
+        }
+        view.add("venue", "\(venue) (\(money))")
         if let hasCredentials = members["hasCredentials"]?.boolValue {
             let account = venue == "sim" ? "the built-in paper account"
                 : hasCredentials ? "API key configured" : "no API key: public data only"

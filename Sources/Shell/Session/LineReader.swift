@@ -15,18 +15,92 @@ package protocol LineReader: Sendable {
 }
 
 /// Reads lines from standard input without a line editor (pipes and files). Prints no prompt.
-package struct PlainLineReader: LineReader {
+///
+/// One thread of its own reads ahead (at most `readAhead` lines) and hands lines over through a buffer, so a
+/// script of many short commands costs no thread and no wait per line; a thread per line made script mode
+/// spend more time starting threads and switching to them than running commands.
+package final class PlainLineReader: LineReader, @unchecked Sendable {
+    // The condition's lock protects every stored property below.
+    private let condition = NSCondition()
+    private var buffered: [LineInput] = []
+    private var next = 0
+    private var waiting: CheckedContinuation<LineInput, Never>?
+    private var isStarted = false
+    private var isFinished = false
+    /// True while the reader thread waits for room in a full buffer; only then does taking a line wake it.
+    private var isReaderWaiting = false
+    private let readAhead = 256
+
     package init() {}
 
     package func readLine(prompt: String) async -> LineInput {
-        await withCheckedContinuation { continuation in
-            Thread {
-                if let line = Swift.readLine(strippingNewline: true) {
-                    continuation.resume(returning: .line(line))
-                } else {
-                    continuation.resume(returning: .endOfInput)
+        if let line = take() { return line }
+        return await withCheckedContinuation { continuation in offer(continuation) }
+    }
+
+    /// The next buffered line, or the end of input once reached; nil when the reader thread has to be waited for.
+    private func take() -> LineInput? {
+        condition.lock()
+        defer { condition.unlock() }
+        if let line = takeLocked() { return line }
+        return isFinished ? .endOfInput : nil
+    }
+
+    /// Resumes `continuation` with a line if one arrived meanwhile, otherwise leaves it for the reader thread.
+    private func offer(_ continuation: CheckedContinuation<LineInput, Never>) {
+        condition.lock()
+        if let line = takeLocked() ?? (isFinished ? .endOfInput : nil) {
+            condition.unlock()
+            continuation.resume(returning: line)
+            return
+        }
+        waiting = continuation
+        startLocked()
+        condition.unlock()
+    }
+
+    /// Returns the next buffered line and lets the reader thread continue; nil when none is buffered.
+    private func takeLocked() -> LineInput? {
+        guard next < buffered.count else { return nil }
+        let line = buffered[next]
+        next += 1
+        if next == buffered.count {
+            buffered.removeAll(keepingCapacity: true)
+            next = 0
+        }
+        if isReaderWaiting { condition.signal() }
+        return line
+    }
+
+    private func startLocked() {
+        guard !isStarted else { return }
+        isStarted = true
+        let thread = Thread { [self] in readLines() }
+        thread.start()
+    }
+
+    private func readLines() {
+        while true {
+            let input: LineInput = Swift.readLine(strippingNewline: true).map { .line($0) } ?? .endOfInput
+            condition.lock()
+            if let waiter = waiting {
+                waiting = nil
+                if input == .endOfInput { isFinished = true }
+                condition.unlock()
+                waiter.resume(returning: input)
+            } else if input == .endOfInput {
+                isFinished = true
+                condition.unlock()
+            } else {
+                buffered.append(input)
+                while buffered.count - next >= readAhead {
+                    isReaderWaiting = true
+                    condition.wait()
+                    isReaderWaiting = false
                 }
-            }.start()
+                condition.unlock()
+            }
+            if input == .endOfInput { return }
         }
     }
 }

@@ -114,8 +114,11 @@ package enum ShellEntryPoint {
                 break reading
             case .interrupted:
                 continue
-            case .line(let text):
-                reader.addToHistory(text)
+            case .line(let firstLine):
+                // A quote left open continues on the next line, as in scripts.
+                guard let text = await continueQuotedLine(firstLine, reader: reader) else { continue }
+                // A line containing any part of the configured key or secret stays out of the history file.
+                if engine.services.redactor.redact(text) == text { reader.addToHistory(text) }
                 let outcomes = await session.run(line: text, number: 1)
                 defaultSymbol.value = session.defaultSymbol
                 if outcomes.contains(.exit) { break reading }
@@ -123,6 +126,20 @@ package enum ShellEntryPoint {
         }
         return 0
     }
+}
+
+/// Reads continuation lines (prompt `quote> `) while `line` ends inside a quote; returns the joined text, or nil
+/// when Ctrl-C abandons it. At the end of input the text is returned as it is, and running it reports the quote.
+private func continueQuotedLine(_ line: String, reader: any LineReader) async -> String? {
+    var text = line
+    while Tokenizer.endsInsideQuote(text) {
+        switch await reader.readLine(prompt: "quote> ") {
+        case .line(let next): text += "\n" + next
+        case .interrupted: return nil
+        case .endOfInput: return text
+        }
+    }
+    return text
 }
 
 /// The default symbol, shared with the completion thread.

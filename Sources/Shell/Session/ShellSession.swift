@@ -304,8 +304,8 @@ package final class ShellSession {
 
     /// Writes an error to stderr: `line N: message` in scripts, `error: message` at the terminal.
     package func reportError(_ message: String, line: Int) {
-        // Parser errors quote what was typed, which may be a secret pasted at the wrong place.
-        let message = engine.services.redactor.redact(message)
+        // Parser errors quote what was typed, which may be a secret pasted at the wrong place or a terminal escape.
+        let message = UntrustedText.escapingControls(engine.services.redactor.redact(message))
         if origin == .shell {
             output.writeError(renderOptions.style.red("error:") + " " + message + "\n")
         } else {

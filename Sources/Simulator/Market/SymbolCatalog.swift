@@ -168,6 +168,19 @@ final class SymbolCatalog: @unchecked Sendable {
         if let range = JSONScanner.valueRange(ofKey: "symbols", in: bytes) {
             objects = JSONScanner.arrayElements(bytes, in: range).map { Array(bytes[$0]) }
         }
+        // The client's fast exchangeInfo reader serves the simulator too: it reads the 3.6 MB snapshot in a
+        // fraction of the time JSONSerialization took. A body it does not accept takes the dictionary path.
+        if let info = ExchangeInfo.fastDecode(from: data), info.symbols.count == objects.count {
+            for (symbol, object) in zip(info.symbols, objects) {
+                let rules = SymbolRules(info: symbol)
+                result.order.append(rules.symbol)
+                result.rules[rules.symbol] = rules
+                result.rawSymbol[rules.symbol] = object
+            }
+            add(extra.map { [UInt8]($0) }, to: &result)
+            if extra.isEmpty { result.allSymbolsBytes = join(result) }
+            return result
+        }
         let decoded = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         let dictionaries = decoded?["symbols"] as? [[String: Any]] ?? []
         if dictionaries.count == objects.count {
@@ -207,6 +220,73 @@ final class SymbolCatalog: @unchecked Sendable {
 }
 
 extension SymbolRules {
+    /// Takes the fields the simulator enforces from a symbol the client's exchangeInfo reader decoded, with the
+    /// same defaults as `init?(dictionary:)` for the optional members. A test compares the two initializers on
+    /// every bundled symbol, so a field added to one and not the other fails it.
+    init(info: SymbolInfo) {
+        let filters = info.filters
+        self.init(
+            symbol: info.symbol,
+            status: info.status,
+            baseAsset: info.baseAsset,
+            quoteAsset: info.quoteAsset,
+            baseAssetPrecision: info.baseAssetPrecision,
+            quoteAssetPrecision: info.quoteAssetPrecision,
+            orderTypes: info.orderTypes,
+            quoteOrderQtyMarketAllowed: info.quoteOrderQtyMarketAllowed,
+            isSpotTradingAllowed: info.isSpotTradingAllowed
+        )
+        isIcebergAllowed = info.icebergAllowed ?? true
+        isTrailingStopAllowed = info.allowTrailingStop ?? true
+        allowedSelfTradePreventionModes = info.allowedSelfTradePreventionModes
+        defaultSelfTradePreventionMode = info.defaultSelfTradePreventionMode ?? "NONE"
+        if let filter = filters.priceFilter {
+            price = .init(min: filter.minPrice.value, max: filter.maxPrice.value, step: filter.tickSize.value)
+        }
+        if let filter = filters.lotSize {
+            lotSize = .init(min: filter.minQty.value, max: filter.maxQty.value, step: filter.stepSize.value)
+        }
+        if let filter = filters.marketLotSize {
+            marketLotSize = .init(min: filter.minQty.value, max: filter.maxQty.value, step: filter.stepSize.value)
+        }
+        if let filter = filters.minNotional {
+            minNotional = .init(
+                min: filter.minNotional.value, applyMinToMarket: filter.applyToMarket ?? false,
+                max: nil, applyMaxToMarket: false, avgPriceMins: filter.avgPriceMins ?? 0
+            )
+        }
+        if let filter = filters.notional {
+            notional = .init(
+                min: filter.minNotional.value, applyMinToMarket: filter.applyMinToMarket ?? false,
+                max: filter.maxNotional?.value, applyMaxToMarket: filter.applyMaxToMarket ?? false,
+                avgPriceMins: filter.avgPriceMins ?? 0
+            )
+        }
+        if let filter = filters.percentPriceBySide {
+            percentPriceBySide = .init(
+                bidUp: filter.bidMultiplierUp.value, bidDown: filter.bidMultiplierDown.value,
+                askUp: filter.askMultiplierUp.value, askDown: filter.askMultiplierDown.value,
+                avgPriceMins: filter.avgPriceMins ?? 0
+            )
+        }
+        if let filter = filters.percentPrice {
+            percentPrice = .init(
+                up: filter.multiplierUp.value, down: filter.multiplierDown.value, avgPriceMins: filter.avgPriceMins ?? 0
+            )
+        }
+        maxNumOrders = filters.maxNumOrders?.maxNumOrders
+        maxNumAlgoOrders = filters.maxNumAlgoOrders?.maxNumAlgoOrders
+        icebergParts = filters.icebergParts?.limit
+        if let filter = filters.trailingDelta {
+            trailingDelta = .init(
+                minAbove: Int64(filter.minTrailingAboveDelta), maxAbove: Int64(filter.maxTrailingAboveDelta),
+                minBelow: Int64(filter.minTrailingBelowDelta), maxBelow: Int64(filter.maxTrailingBelowDelta)
+            )
+        }
+        tickUnits = max(1, Self.units(tickSize))
+        stepUnits = max(1, Self.units(stepSize))
+    }
+
     /// Reads the fields the simulator enforces from one exchangeInfo symbol object.
     init?(dictionary: [String: Any]) {
         guard let symbol = dictionary["symbol"] as? String,

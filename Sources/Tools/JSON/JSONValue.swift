@@ -1,3 +1,4 @@
+import BinanceAPI
 import Foundation
 
 /// A JSON value. Numbers are `Decimal`, so prices and 64-bit ids survive a round trip exactly.
@@ -79,7 +80,8 @@ extension JSONValue: Codable {
 extension JSONValue {
     /// Parses one JSON document.
     package static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        if let value = parseDirectly(data) { return value }
+        return try JSONDecoder().decode(JSONValue.self, from: data)
     }
 
     /// Writes compact JSON on one line with object keys sorted, numbers in plain notation and
@@ -90,6 +92,19 @@ extension JSONValue {
         return output
     }
 
+    /// The members of an object as `"key":value` texts in key order, each written as `serialized()` writes it.
+    /// Joined with commas inside braces they are the object's serialization, so a caller can add a member
+    /// without serializing the others again (the audit log inserts each record's hash this way).
+    package static func serializedMembers(_ members: [String: JSONValue]) -> [(key: String, text: String)] {
+        members.keys.sorted().map { key in
+            var text = ""
+            writeString(key, to: &text)
+            text += ":"
+            members[key]!.write(to: &text)
+            return (key, text)
+        }
+    }
+
     private func write(to output: inout String) {
         switch self {
         case .null:
@@ -97,7 +112,7 @@ extension JSONValue {
         case .bool(let flag):
             output += flag ? "true" : "false"
         case .number(let number):
-            output += number.isNaN ? "null" : number.description
+            output += number.isNaN ? "null" : DecimalText.format(number)
         case .string(let text):
             Self.writeString(text, to: &output)
         case .array(let elements):

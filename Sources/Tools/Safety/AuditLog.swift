@@ -150,30 +150,56 @@ package actor AuditLog {
 
     private func appendToFile(_ members: [String: JSONValue], durable: Bool) throws(AuditLogError) -> (AuditReceipt, String) {
         guard let directory, let path else { throw AuditLogError(description: "The audit log has no directory.") }
-        do {
-            try SecureFile.createDirectory(atPath: directory)
-        } catch {
-            throw AuditLogError(description: error.description)
-        }
+        if lockDescriptor < 0 { try createDirectory(directory) }
         try lockDirectory(directory)
         defer { flock(lockDescriptor, LOCK_UN) }
-        try openCurrentFile(path)
-
-        var head = try lastReceipt(path)
-        if head.seq > 0, fileSize() + Self.chain(members, after: head).1.utf8.count + 1 > maxFileBytes {
-            head = try rotate(path, after: head)
+        // One fstat and one stat per event: the size of the open file, and whether it is still the current one.
+        var size = descriptor >= 0 ? currentSize(path) : nil
+        if size == nil {
+            try createDirectory(directory)
+            try openCurrentFile(path)
+            size = fileSize()
         }
-        let (receipt, line) = Self.chain(members, after: head)
+        var fileBytes = size ?? 0
 
+        var head = try lastReceipt(path, size: fileBytes)
+        var (receipt, line) = Self.chain(members, after: head)
+        if head.seq > 0, fileBytes + line.utf8.count + 1 > maxFileBytes {
+            head = try rotate(path, after: head)
+            fileBytes = fileSize()
+            (receipt, line) = Self.chain(members, after: head)
+        }
+
+        let bytes = Data((line + "\n").utf8)
         do {
-            try SecureFile.writeAll(Data((line + "\n").utf8), to: descriptor, path: path)
+            try SecureFile.writeAll(bytes, to: descriptor, path: path)
         } catch {
             throw AuditLogError(description: error.description)
         }
         if durable, fsync(descriptor) != 0 { throw failure("Syncing", path) }
         writeHead(receipt, sync: durable)
-        cachedTail = (fileSize(), receipt)
+        // The file is opened with O_APPEND and written under the lock, so its size is now the old size plus
+        // this record; a writer that ignored the lock changes the size, and the next event then reads the file.
+        cachedTail = (fileBytes + bytes.count, receipt)
         return (receipt, line)
+    }
+
+    private func createDirectory(_ directory: String) throws(AuditLogError) {
+        do {
+            try SecureFile.createDirectory(atPath: directory)
+        } catch {
+            throw AuditLogError(description: error.description)
+        }
+    }
+
+    /// The size of the open file when it is still the file at `path`; nil when another process rotated it.
+    private func currentSize(_ path: String) -> Int? {
+        var open = stat()
+        var named = stat()
+        guard fstat(descriptor, &open) == 0, stat(path, &named) == 0,
+            open.st_ino == named.st_ino, open.st_dev == named.st_dev
+        else { return nil }
+        return Int(open.st_size)
     }
 
     /// Renames the full file and starts a new one with a `log_rotated` record; returns that record's receipt.
@@ -204,14 +230,31 @@ package actor AuditLog {
     // MARK: - Chaining
 
     /// Adds `seq`, `prev_hash` and `hash` to `members`; returns the receipt and the line to write.
+    ///
+    /// The members are serialized once: the canonical text joins them, and the line is the same members with the
+    /// `hash` member inserted at its sorted place, which equals serializing the object with the hash.
     static func chain(_ members: [String: JSONValue], after head: AuditReceipt) -> (AuditReceipt, String) {
         var members = members
         members["seq"] = .int64(head.seq + 1)
         members["prev_hash"] = .string(head.hash)
         members["hash"] = nil
-        let hash = hash(canonical: JSONValue.object(members).serialized(), previous: head.hash)
-        members["hash"] = .string(hash)
-        return (AuditReceipt(seq: head.seq + 1, hash: hash), JSONValue.object(members).serialized())
+        var pieces = JSONValue.serializedMembers(members)
+        let canonical = joinedObject(pieces)
+        let hash = hash(canonical: canonical, previous: head.hash)
+        let position = pieces.firstIndex { $0.key > "hash" } ?? pieces.count
+        pieces.insert((key: "hash", text: #""hash":"# + JSONValue.string(hash).serialized()), at: position)
+        return (AuditReceipt(seq: head.seq + 1, hash: hash), joinedObject(pieces))
+    }
+
+    private static func joinedObject(_ pieces: [(key: String, text: String)]) -> String {
+        var text = "{"
+        text.reserveCapacity(pieces.reduce(2) { $0 + $1.text.utf8.count + 1 })
+        for (index, piece) in pieces.enumerated() {
+            if index > 0 { text += "," }
+            text += piece.text
+        }
+        text += "}"
+        return text
     }
 
     static func hash(canonical: String, previous: String) -> String {
@@ -282,8 +325,7 @@ package actor AuditLog {
 
     /// Reads the last record of the current file; a new file starts after the head file's record, or from
     /// the genesis hash.
-    private func lastReceipt(_ path: String) throws(AuditLogError) -> AuditReceipt {
-        let size = fileSize()
+    private func lastReceipt(_ path: String, size: Int) throws(AuditLogError) -> AuditReceipt {
         // Other writers only append (under the lock) or rotate (a new inode, which reopens the file and clears
         // the cache), so an unchanged size means the last record is still the one this log wrote.
         if let cachedTail, cachedTail.size == size, size > 0 { return cachedTail.receipt }
@@ -349,12 +391,13 @@ package actor AuditLog {
                 return
             }
             headDescriptor = opened
+            // A head written in an older, longer form is cut to the fixed width once, when it is opened.
+            var status = stat()
+            if fstat(opened, &status) == 0, Int(status.st_size) > bytes.count {
+                ftruncate(opened, off_t(bytes.count))
+            }
         }
         let written = bytes.withUnsafeBytes { pwrite(headDescriptor, $0.baseAddress, $0.count, 0) }
-        var status = stat()
-        if written == bytes.count, fstat(headDescriptor, &status) == 0, Int(status.st_size) > bytes.count {
-            ftruncate(headDescriptor, off_t(bytes.count))
-        }
         if written != bytes.count || (sync && fsync(headDescriptor) != 0) {
             logger.error("audit head write failed", ["audit.error": failure("Writing", path).description])
         }

@@ -15,8 +15,28 @@ package final class InvocationScope: Sendable {
     private let lock = NSLock()
     nonisolated(unsafe) private var storedIntent: OrderIntent?
 
-    package init(id: String = UUID().uuidString) {
+    package init(id: String = InvocationScope.randomID()) {
         self.id = id
+    }
+
+    /// A random version-4 UUID string. `UUID()` opens and reads `/dev/urandom` on every call on Linux, which
+    /// cost a few system calls per tool call; the system generator asks the kernel with one `getrandom`.
+    package static func randomID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high: UInt64 = generator.next()
+        let low: UInt64 = generator.next()
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for offset in 0..<8 {
+            bytes[offset] = UInt8(truncatingIfNeeded: high >> (8 * offset))
+            bytes[8 + offset] = UInt8(truncatingIfNeeded: low >> (8 * offset))
+        }
+        bytes[6] = bytes[6] & 0x0F | 0x40
+        bytes[8] = bytes[8] & 0x3F | 0x80
+        let uuid = UUID(uuid: (
+            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+        ))
+        return uuid.uuidString
     }
 
     /// The order the guard authorized in this invocation, if any.

@@ -1,0 +1,37 @@
+import BinanceAPI
+import Foundation
+import Testing
+
+@testable import Simulator
+
+/// The simulator reads its bundled exchangeInfo with the client's fast reader and keeps a dictionary reader
+/// for bodies the fast one does not accept; both must give the same rules.
+struct SymbolCatalogReaderTests {
+    @Test func bothReadersGiveTheSameRulesForEveryBundledSymbol() throws {
+        let data = SymbolCatalog.bundledData()
+        let info = try #require(ExchangeInfo.fastDecode(from: data))
+        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let dictionaries = try #require(root["symbols"] as? [[String: Any]])
+        #expect(info.symbols.count == dictionaries.count)
+        #expect(info.symbols.count > 1_000)
+        for (symbol, dictionary) in zip(info.symbols, dictionaries) {
+            let fromDictionary = try #require(SymbolRules(dictionary: dictionary))
+            // The textual dump lists every stored property, so a field one reader sets and the other does not
+            // shows up here.
+            #expect(String(reflecting: SymbolRules(info: symbol)) == String(reflecting: fromDictionary))
+        }
+    }
+
+    @Test func catalogueListsEveryBundledSymbolWithItsBytes() throws {
+        let catalog = SymbolCatalog(source: { SymbolCatalog.bundledData() }, extraSymbols: [])
+        let contents = catalog.contents
+        let dictionaries = try #require(
+            (try JSONSerialization.jsonObject(with: SymbolCatalog.bundledData()) as? [String: Any])?["symbols"]
+                as? [[String: Any]])
+        #expect(contents.order.count == dictionaries.count)
+        let btc = try #require(contents.rawSymbol["BTCUSDT"])
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(btc)) as? [String: Any])
+        #expect(parsed["symbol"] as? String == "BTCUSDT")
+        #expect(contents.rules["BTCUSDT"]?.tickSize == Decimal(string: "0.01"))
+    }
+}
