@@ -12,13 +12,13 @@ import Foundation
 ///
 /// On Linux, libcurl honours `http_proxy` and `no_proxy` from the environment, even for 127.0.0.1.
 ///
-/// NOTE: libcurl sends a request again by itself when a kept-alive connection closes before any response byte.
-/// With Swift 6.3 on Linux this was seen for a cancel (DELETE, no body) against the simulator's
-/// `dropBeforeCommit` fault, but not for an order (POST with a form body). A second cancel is harmless (it meets
-/// -2011 and the order is queried). A session per state-changing request avoids the resend, but with it some
-/// orders stalled for a minute under heavy load in the reliability tests (cause not found), so it is not used.
+/// Reads (GET) share one session and its kept-alive connections. Every other request gets a session of its own
+/// and so a new connection: libcurl sends a request again by itself when a reused connection closes before any
+/// response byte, and the exchange may already have acted on the first copy (seen with the simulator's
+/// `dropBeforeCommit` fault), so an order or cancel must never ride on a reused connection.
 package final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
+    private let configuration: URLSessionConfiguration
     /// Maximum time for the whole exchange of one request, even when `HTTPRequest.timeout` is longer.
     private let overallDeadline: Duration
 
@@ -31,6 +31,7 @@ package final class URLSessionTransport: HTTPTransport {
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         session = URLSession(configuration: configuration)
+        self.configuration = configuration
         self.overallDeadline = overallDeadline
     }
 
@@ -53,6 +54,9 @@ package final class URLSessionTransport: HTTPTransport {
         }
         if !request.body.isEmpty { urlRequest.httpBody = request.body }
 
+        let isRead = request.method == .get
+        let session = isRead ? self.session : URLSession(configuration: configuration)
+        defer { if !isRead { session.finishTasksAndInvalidate() } }
         let (data, response) = try await exchange(urlRequest, on: session, deadline: deadline, label: label)
         guard let http = response as? HTTPURLResponse else {
             throw .outcomeUnknown("\(label): the server's response is not HTTP.")
