@@ -3,6 +3,12 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Simulator
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct FaultPlanTests {
     private let marketOrder = [("symbol", "BTCUSDT"), ("side", "BUY"), ("type", "MARKET"), ("quantity", "0.001")]
@@ -260,6 +266,29 @@ import TestSupport
         let missing = await client.signed(.delete, "/api/v3/order", [("symbol", "BTCUSDT"), ("origClientOrderId", "nothing")])
         #expect(SimTestClient.error(missing)?.code == -2011)
         #expect(client.exchange.openOrderCount == 1)
+    }
+
+    @Test func fillBeforeCancelThroughLoopbackServer() async throws {
+        // `--serve-sim` reads the plan from the environment and answers on its own connection threads.
+        setenv("no_proxy", "127.0.0.1,localhost", 1)
+        let plan = try #require(try SimulatorFaultPlan.fromEnvironment(
+            ["BINANCE_SIM_FAULTS": "fill-before-cancel#1^DELETE~/api/v3/order"]
+        ))
+        let client = try SimTestClient.make(faults: plan)
+        let server = try SimulatorServer.start(exchange: client.exchange)
+        defer { server.stop() }
+        let price = simFloor(await client.price("BTCUSDT") / 2, 0.01)
+        _ = try await restingOrder(client, side: "BUY", price: price, id: "race-served")
+
+        let text = "symbol=BTCUSDT&origClientOrderId=race-served&timestamp=\(client.clock.now)"
+        var request = URLRequest(url: URL(string: server.url + "/api/v3/order?" + text + "&signature=" + client.sign(text))!)
+        request.httpMethod = "DELETE"
+        request.setValue(client.apiKey, forHTTPHeaderField: "X-MBX-APIKEY")
+        let (data, response) = try await URLSession(configuration: .ephemeral).data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 400)
+        #expect(String(decoding: data, as: UTF8.self) == #"{"code":-2011,"msg":"Unknown order sent."}"#)
+        #expect(try await queried(client, id: "race-served")["status"] as? String == "FILLED")
+        #expect(client.exchange.openOrderCount == 0)
     }
 
     @Test func cancelWithoutFaultCancels() async throws {
