@@ -30,10 +30,22 @@ enum ScaleBench {
         let (body, listed) = try exchangeInfo(symbolCount: symbolCount, resource: resource)
         let megabytes = Double(body.count) / 1_048_576
         print("exchangeInfo: \(listed) symbols, \(formatted(megabytes)) MiB of JSON")
+        let clock = ContinuousClock()
+        var readerTimes: [Double] = []
+        for _ in 0..<runs {
+            let started = clock.now
+            guard ExchangeInfo.fastDecode(from: body) != nil else {
+                print("exchangeInfo: the fast reader rejected this body, so JSONDecoder parses it")
+                break
+            }
+            readerTimes.append(microseconds(clock.now - started) / 1000)
+        }
+        if !readerTimes.isEmpty {
+            report("exchangeInfo \(listed) symbols: fast reader alone", Sample(readerTimes), unit: "ms", runs: "runs")
+        }
 
         // Warm: the same process parses the body again and again, so caches and the allocator are warm.
         var times: [Double] = []
-        let clock = ContinuousClock()
         for run in 0...runs {
             let started = clock.now
             let indexed = try await parseAndIndex(body)

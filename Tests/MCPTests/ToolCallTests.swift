@@ -107,6 +107,25 @@ import Tools
         #expect(reply["error"]?["code"] == .int(-32602))
     }
 
+    @Test func hostileNamesAreQuotedAndBounded() async throws {
+        let harness = try MCPHarness()
+        try await harness.initialize()
+        let hostile = "\\u001b[2J" + String(repeating: "x", count: 5000)
+        let tool = try await harness.request(1, "tools/call", #"{"name":"\#(hostile)"}"#)
+        let method = try await harness.request(2, hostile)
+        let arguments = try await harness.request(
+            3, "tools/call", #"{"name":"echo_price","arguments":"\#(hostile)"}"#)
+
+        for reply in [tool, method, arguments] {
+            let message = try #require(reply["error"]?["message"]?.stringValue)
+            #expect(message.count < 300)
+            #expect(!message.contains("\u{1B}"))
+            #expect(message.contains("bytes)"))
+        }
+        #expect(tool["error"]?["message"]?.stringValue?.contains("'\\u{1B}[2Jxxx") == true)
+        #expect(method["error"]?["message"]?.stringValue?.contains("'\\u{1B}[2Jxxx") == true)
+    }
+
     @Test func pingAnswersWhileCallRuns() async throws {
         let harness = try MCPHarness()
         try await harness.initialize()

@@ -79,16 +79,101 @@ package enum ReliabilityHarness {
         _ arguments: [String],
         input: String,
         environment: [String: String],
+        workingDirectory: String? = nil,
         timeout: Duration = .seconds(180)
     ) async throws -> BinaryRunner.Output {
         await binaryGate.enter()
         defer { Task { await binaryGate.leave() } }
         return try await offPool {
-            try BinaryRunner.run(arguments, input: input, environment: environment, timeout: timeout)
+            try BinaryRunner.run(
+                arguments,
+                input: input,
+                environment: environment,
+                workingDirectory: workingDirectory,
+                timeout: timeout
+            )
         }
     }
 
     private static let binaryGate = ConcurrencyGate(limit: 4)
+
+    /// Runs the binary with `input` on stdin (left open), waits until stdout has `lines` lines, then sends
+    /// `signal`, waits for Swift's crash report on stderr and ends the process: a crash in the middle of work.
+    /// Deadlines of 60 s each only end a failing run.
+    /// - Returns: the output, with `status` the number of the signal that ended the process.
+    package static func runAndSignal(
+        _ arguments: [String],
+        input: String,
+        environment: [String: String],
+        signal: Int32,
+        afterLines lines: Int
+    ) async throws -> BinaryRunner.Output {
+        await binaryGate.enter()
+        defer { Task { await binaryGate.leave() } }
+        return try await offPool {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try BinaryRunner.binaryPath())
+            process.arguments = arguments
+            process.environment = environment
+            let stdin = Pipe()
+            let stdout = Pipe()
+            let stderr = Pipe()
+            process.standardInput = stdin
+            process.standardOutput = stdout
+            process.standardError = stderr
+            try process.run()
+            let collected = StreamCollector()
+            collected.drain(stdout.fileHandleForReading, isStdout: true)
+            collected.drain(stderr.fileHandleForReading, isStdout: false)
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+
+            let pid = process.processIdentifier
+            var exitStatus: Int32 = 0
+            // The child is reaped here with waitpid, because Foundation's Process did not notice children that a
+            // signal ended after Swift's crash handler had run (they stayed zombies and `isRunning` stayed true).
+            var reapedByFoundation = false
+            func reaped() -> Bool {
+                let result = waitpid(pid, &exitStatus, WNOHANG)
+                if result == -1, errno == ECHILD { reapedByFoundation = true }
+                return result == pid || reapedByFoundation
+            }
+            let deadline = Date().addingTimeInterval(60)
+            var ended = false
+            while collected.stdoutLineCount < lines, !ended, Date() < deadline {
+                ended = reaped()
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            // Swift's crash handler prints its report and returns, and a signal sent with kill (not a real fault)
+            // does not recur by itself, so once the report is out SIGKILL ends the process.
+            if !ended { kill(pid, signal) }
+            let reported = Date().addingTimeInterval(60)
+            while !ended, !collected.stderrContains("Program crashed"), Date() < reported {
+                ended = reaped()
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            let finished = Date().addingTimeInterval(60)
+            while !ended, !collected.stderrContains("Backtrace took"), Date() < finished {
+                ended = reaped()
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            if !ended { kill(pid, SIGKILL) }
+            let killed = Date().addingTimeInterval(60)
+            while !ended, Date() < killed {
+                ended = reaped()
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            try? stdin.fileHandleForWriting.close()
+            // A signal's number, as Foundation reports it for a process a signal ended; else the exit code.
+            let signalNumber = exitStatus & 0x7F
+            var status = signalNumber != 0 ? signalNumber : (exitStatus >> 8) & 0xFF
+            if reapedByFoundation {
+                process.waitUntilExit()
+                status = process.terminationStatus
+            }
+            let (out, err) = collected.finish()
+            return BinaryRunner.Output(status: status, stdout: out, stderr: err, timedOut: !ended)
+        }
+    }
 
     /// Runs `commands` (one per line) in script mode with `--json`, and parses each stdout line.
     package static func runScript(
@@ -125,6 +210,41 @@ package enum ReliabilityHarness {
             found.append((path, FileManager.default.contents(atPath: path) ?? Data(), mode))
         }
         return found
+    }
+}
+
+/// Collects a child's stdout and stderr on reader threads while it runs.
+private final class StreamCollector: @unchecked Sendable {
+    // The lock protects the buffers and the count of finished readers.
+    private let lock = NSLock()
+    private var stdout = Data()
+    private var stderr = Data()
+    private var finished = 0
+
+    var stdoutLineCount: Int { lock.withLock { stdout.filter { $0 == UInt8(ascii: "\n") }.count } }
+
+    func stderrContains(_ text: String) -> Bool {
+        lock.withLock { String(decoding: stderr, as: UTF8.self).contains(text) }
+    }
+
+    func drain(_ handle: FileHandle, isStdout: Bool) {
+        Thread { [self] in
+            while true {
+                let chunk = handle.availableData
+                lock.withLock {
+                    if isStdout { stdout.append(chunk) } else { stderr.append(chunk) }
+                    if chunk.isEmpty { finished += 1 }
+                }
+                if chunk.isEmpty { return }
+            }
+        }.start()
+    }
+
+    /// Waits up to 60 s for both readers to reach end of file, and returns what they read.
+    func finish() -> (String, String) {
+        let deadline = Date().addingTimeInterval(60)
+        while lock.withLock({ finished }) < 2, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        return lock.withLock { (String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)) }
     }
 }
 

@@ -70,7 +70,7 @@ package struct JSONRPCError: Error, Sendable, Equatable {
     }
 
     package static func methodNotFound(_ method: String) -> JSONRPCError {
-        JSONRPCError(code: methodNotFoundCode, message: "Method not found: '\(method)'.")
+        JSONRPCError(code: methodNotFoundCode, message: "Method not found: \(UntrustedText.quoted(method)).")
     }
 
     package static func invalidParams(_ message: String) -> JSONRPCError {

@@ -55,13 +55,13 @@ extension MCPServer {
             arguments = object
         case let other?:
             return .now(JSONRPCMessage.error(
-                .invalidParams("Invalid params: 'arguments' must be an object, not \(other.serialized())."),
+                .invalidParams("Invalid params: 'arguments' must be an object, not \(UntrustedText.quoted(other.serialized()))."),
                 id: id
             ))
         }
         guard let tool = engine.tool(named: name) else {
             return .now(JSONRPCMessage.error(
-                .invalidParams("Unknown tool '\(name)': call tools/list for the available tools."),
+                .invalidParams("Unknown tool \(UntrustedText.quoted(name)): call tools/list for the available tools."),
                 id: id
             ))
         }

@@ -32,7 +32,7 @@ enum SessionTools {
         return Tool(
             name: "get_status",
             title: "Status",
-            summary: "The venue, whether trading is allowed, the trading guard's limits and halts, the request weight used "
+            summary: "The venue, whether an order would be allowed now (off while halted), the trading guard's limits and halts, the request weight used "
                 + "and the clock offset. "
                 + "Sends no request.",
             group: .session,
@@ -48,10 +48,14 @@ enum SessionTools {
             var ages: [String: JSONValue] = [:]
             if let spot = await gateway.exchangeInfo.age(of: .spot) { ages["spot"] = .int(Int(spot)) }
             if let futures = await gateway.exchangeInfo.age(of: .futures) { ages["futures"] = .int(Int(futures)) }
+            let guardStatus = await context.services.tradingGuard.status()
+            // An order passes only when the venue allows trading and the kill switch is off, so a model
+            // reading `tradingAllowed` alone is not misled while trading is halted.
+            let isHalted = guardStatus.objectValue?["halted"].map { $0 != .null } ?? false
             var data: [String: JSONValue] = [
                 "venue": .string(gateway.venue.rawValue),
                 "baseURL": .string(withoutUserInfo(client.spotBaseURL)),
-                "tradingAllowed": .bool(configuration.isTradingAllowed),
+                "tradingAllowed": .bool(configuration.isTradingAllowed && !isHalted),
                 "hasCredentials": .bool(client.credentials != nil),
                 "clockOffsetMs": .int64(limits.clockOffsetMilliseconds),
                 "clockSynchronized": .bool(limits.isClockSynchronized),
@@ -61,7 +65,7 @@ enum SessionTools {
                 "symbolAllowlist": .array(configuration.symbolAllowlist.sorted().map { .string($0) }),
                 "tools": .int(toolCount),
                 "exchangeInfoAgeSeconds": .object(ages),
-                "tradingGuard": await context.services.tradingGuard.status(),
+                "tradingGuard": guardStatus,
             ]
             if let maximum = configuration.maxOrderNotional {
                 data["maxOrderNotional"] = .string(DecimalText.format(maximum))

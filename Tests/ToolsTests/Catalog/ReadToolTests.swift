@@ -169,6 +169,20 @@ struct ReadToolTests {
         #expect(status.data?["venue"] == "testnet")
     }
 
+    @Test func statusReportsNoTradingWhileHalted() async throws {
+        let engine = try ToolsTestEngine.make(transport: ToolsFakeExchange())
+        let before = await call(engine, "get_status", [:])
+        _ = await engine.services.tradingGuard.halt(reason: "checking the status")
+        let during = await call(engine, "get_status", [:])
+        try await engine.services.tradingGuard.resume()
+        let after = await call(engine, "get_status", [:])
+
+        #expect(before.data?["tradingAllowed"] == true)
+        #expect(during.data?["tradingAllowed"] == false)
+        #expect(during.data?["tradingGuard"]?["halted"]?["reason"] == "checking the status")
+        #expect(after.data?["tradingAllowed"] == true)
+    }
+
     @Test func walletToolsAreUnavailableOnTestnet() async throws {
         let exchange = ToolsFakeExchange()
         let engine = try ToolsTestEngine.make(transport: exchange, environment: [

@@ -1,3 +1,4 @@
+import BinanceAPI
 import Foundation
 import Testing
 
