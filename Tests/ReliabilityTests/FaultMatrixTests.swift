@@ -33,6 +33,8 @@ struct FaultCase: Sendable, CustomTestStringConvertible {
     var pauseSeconds: Int?
     /// Extra environment of the binary, such as a shorter request timeout.
     var environment: [String: String] = [:]
+    /// The order's state after the cancel, on the exchange and in the product's reports, when it was placed.
+    var finalStatus = "CANCELED"
 
     var testDescription: String { name }
 }
@@ -105,8 +107,8 @@ enum Faults {
         SimulatorFaultPlan(rules: [SimulatorFault(kind, trigger: .requests([1]), pathPrefix: "/api/v3/order", method: method)])
     }
 
-    /// A second copy of the cancel reaches the exchange first, as when the order is cancelled or filled
-    /// while this cancel is on its way; the original then meets -2011.
+    /// A second copy of the cancel reaches the exchange first, as when the order is cancelled while this cancel
+    /// is on its way. The original then gets -2011.
     static let cancelRace: @Sendable (HTTPRequest, SimulatedExchange) async -> SimulatorReply = { request, exchange in
         _ = await exchange.serve(request)
         return await exchange.serve(request)
@@ -164,8 +166,13 @@ struct FaultMatrixTests {
                   onFirstQuery: Faults.status(503)),
         FaultCase(name: "connection dropped on the cancel after it is committed", expectedOrders: 1, report: .placed,
                   onCancel: Faults.dropAfterProcessing),
-        FaultCase(name: "cancel racing another cancel or fill (-2011)", expectedOrders: 1, report: .placed,
+        FaultCase(name: "cancel racing another cancel (-2011)", expectedOrders: 1, report: .placed,
                   onCancel: Faults.cancelRace),
+        FaultCase(name: "cancel racing a fill (-2011)", expectedOrders: 1, report: .placed,
+                  plan: SimulatorFaultPlan(rules: [
+                      SimulatorFault(.fillBeforeCancel, trigger: .requests([1]), pathPrefix: "/api/v3/order", method: "DELETE"),
+                  ]),
+                  finalStatus: "FILLED"),
         FaultCase(name: "order held past the client timeout, never processed", expectedOrders: 0, report: .unknown,
                   plan: Faults.hold(.holdBeforeCommit(milliseconds: Faults.holdMilliseconds), method: "POST"),
                   environment: Faults.shortTimeout),
@@ -186,6 +193,7 @@ struct FaultMatrixTests {
     @Test(arguments: cases)
     func orderFlowKeepsExchangeTruth(_ fault: FaultCase) async throws {
         let exchange = try ReliabilityHarness.canaryExchange(faults: fault.plan)
+        let balancesBefore = (usdt: exchange.balance(of: "USDT"), btc: exchange.balance(of: "BTC"))
         let counter = RequestCounter()
         let server = try ReliabilityServer(exchange: exchange) { request, _, exchange in
             if request.path == "/api/v3/order" {
@@ -248,16 +256,31 @@ struct FaultMatrixTests {
         let finalQuery = run.result(4)
         if fault.expectedOrders == 1 {
             #expect(query["data"]?["order"]?["clientOrderId"]?.stringValue == id, "get_order: \(query.serialized())")
-            #expect(finalQuery["data"]?["order"]?["status"]?.stringValue == "CANCELED", "\(finalQuery.serialized())")
+            #expect(finalQuery["data"]?["order"]?["status"]?.stringValue == fault.finalStatus, "\(finalQuery.serialized())")
             #expect(exchange.openOrderCount == 0)
         } else {
             #expect(query.errorCode == -2013, "get_order: \(query.serialized())")
             #expect(finalQuery.errorCode == -2013)
         }
         let cancel = run.result(3)
-        if cancel.isSuccess {
-            #expect(cancel["data"]?["status"]?.stringValue == "CANCELED")
+        if fault.finalStatus != "CANCELED" {
+            // The client follows the -2011 with one query and reports the state it finds.
+            #expect(cancel.isSuccess, "cancel_order: \(cancel.serialized())")
+            #expect(cancel["data"]?["canceled"]?.boolValue == false, "cancel_order: \(cancel.serialized())")
+            let cancels = server.requests.filter { $0.method == "DELETE" && $0.path == "/api/v3/order" }
+            #expect(cancels.count == 1, "the cancel is sent once")
         }
+        if cancel.isSuccess {
+            #expect(cancel["data"]?["status"]?.stringValue == fault.finalStatus, "cancel_order: \(cancel.serialized())")
+        }
+        // Balances moved once for a fill (0.001 BTC bought at 50000 USDT, 0.1 % maker commission in BTC) and not
+        // at all otherwise.
+        let usdt = exchange.balance(of: "USDT")
+        let btc = exchange.balance(of: "BTC")
+        let filled = fault.expectedOrders == 1 && fault.finalStatus == "FILLED"
+        #expect(usdt.free + usdt.locked == balancesBefore.usdt.free + balancesBefore.usdt.locked - (filled ? 50 : 0))
+        #expect(usdt.locked == balancesBefore.usdt.locked)
+        #expect(btc.free == balancesBefore.btc.free + (filled ? Decimal(string: "0.000999")! : 0))
         // A signed request rejected for its timestamp is re-sent at most once per run.
         let skewRejections = server.requests.filter { String(decoding: $0.responseBody, as: UTF8.self).contains("-1021") }
         #expect(skewRejections.count <= 1)

@@ -142,18 +142,45 @@ package actor BinanceClient {
         try await synchronizeClock(waitPolicy: .failFast, progress: nil)
     }
 
+    /// Round trip under which one clock sample is trusted at once, in milliseconds.
+    static let quickRoundTripMilliseconds: Int64 = 250
+    /// Clock samples taken at most while their round trips are slow.
+    static let maximumClockSamples = 3
+
+    /// Takes up to `maximumClockSamples` samples and keeps the one with the shortest round trip, because
+    /// the middle of the round trip can be off by half of it. A slow first sample on a busy machine or
+    /// network would otherwise put timestamps ahead of the server's clock and earn -1021.
     func synchronizeClock(
         waitPolicy: LimitWaitPolicy,
         progress: (@Sendable (String) -> Void)?
     ) async throws(BinanceError) {
-        let sent = clock.now()
-        let response = try await sendWithRetries(.time, RequestParameters(), waitPolicy: waitPolicy, progress: progress)
-        let time: ServerTime = try Self.decode(ServerTime.self, from: response.body, endpoint: .time)
-        let received = clock.now()
-        clockOffsetMilliseconds = time.serverTime - (sent + received) / 2
+        var best: (offset: Int64, roundTrip: Int64)?
+        for _ in 0..<Self.maximumClockSamples {
+            let sent = clock.now()
+            let response: HTTPResponse
+            do {
+                response = try await sendWithRetries(.time, RequestParameters(), waitPolicy: waitPolicy, progress: progress)
+            } catch {
+                // A later sample that fails leaves the earlier one in use.
+                guard best != nil else { throw error }
+                break
+            }
+            let time: ServerTime = try Self.decode(ServerTime.self, from: response.body, endpoint: .time)
+            let received = clock.now()
+            let roundTrip = received - sent
+            if best == nil || roundTrip < best!.roundTrip {
+                best = (time.serverTime - (sent + received) / 2, roundTrip)
+            }
+            if roundTrip < Self.quickRoundTripMilliseconds { break }
+        }
+        guard let best else { return }
+        clockOffsetMilliseconds = best.offset
         isClockSynchronized = true
-        clockSynchronizedAt = received
-        logger.debug("Measured the exchange clock", ["clock.offset_ms": String(clockOffsetMilliseconds)])
+        clockSynchronizedAt = clock.now()
+        logger.debug(
+            "Measured the exchange clock",
+            ["clock.offset_ms": String(best.offset), "clock.round_trip_ms": String(best.roundTrip)]
+        )
     }
 
     /// Returns a snapshot of clock offset, limits and server pauses for `get_status`.

@@ -371,7 +371,13 @@ extension ExchangeEngine {
     // NOTE: resting orders never fill partly, and fills do not deplete the synthetic book.
     private func fillIfCrossed(_ order: inout PaperOrder, rules: SymbolRules, low: Decimal, high: Decimal, at time: Int64) throws {
         let crossed = order.isBuy ? low < order.price : high > order.price
-        guard crossed, order.remaining > 0 else { return }
+        guard crossed else { return }
+        try fillAtLimit(&order, rules: rules, at: time)
+    }
+
+    /// Fills what remains of an order at its limit price as the maker, releases its lock and stores it.
+    private func fillAtLimit(_ order: inout PaperOrder, rules: SymbolRules, at time: Int64) throws {
+        guard order.remaining > 0 else { return }
         try applyFill(&order, rules: rules, price: order.price, quantity: order.remaining, isMaker: true, at: time)
         order.status = "FILLED"
         try releaseLock(&order)
@@ -430,9 +436,12 @@ extension ExchangeEngine {
         return orderJSON(order).bytes
     }
 
-    func cancelOrder(_ parameters: ReceivedParameters, at time: Int64) throws(APIFailure) -> [UInt8] {
+    /// Cancels one order. With `fillFirst` (the `fill-before-cancel` fault), an open order with a limit price is
+    /// filled in full at that price before the cancel looks at it, so the cancel meets -2011. A stop order still
+    /// waiting for its trigger is cancelled as usual.
+    func cancelOrder(_ parameters: ReceivedParameters, at time: Int64, fillFirst: Bool = false) throws(APIFailure) -> [UInt8] {
         let symbol = try parameters.symbol()
-        _ = try rules(symbol)
+        let symbolRules = try rules(symbol)
         var newClientId: String?
         if let value = try parameters.optional("newClientOrderId") {
             guard ReceivedParameters.matchesClientOrderId(value) else {
@@ -445,6 +454,10 @@ extension ExchangeEngine {
             throw APIFailure(code: -1145, "Invalid cancelRestrictions")
         }
         guard let found = try findOrder(parameters, symbol: symbol), found.isOpen else { throw APIFailure.unknownOrderCancel }
+        if fillFirst, found.price > 0, !found.isConditional || found.isWorking {
+            try fillRacingCancel(found, rules: symbolRules, at: time)
+            throw APIFailure.unknownOrderCancel
+        }
         if restriction == "ONLY_NEW", found.status != "NEW" {
             throw APIFailure(code: -2011, "Order was not canceled due to cancel restrictions.")
         }
@@ -471,6 +484,20 @@ extension ExchangeEngine {
             throw APIFailure(status: 500, code: -1000, "The paper account could not be updated.")
         }
         return order
+    }
+
+    /// Fills an open order in full at its limit price, as a trade that reached the book just before a cancel.
+    private func fillRacingCancel(_ found: PaperOrder, rules: SymbolRules, at time: Int64) throws(APIFailure) {
+        var order = found
+        do {
+            try ledger.transaction {
+                try fillAtLimit(&order, rules: rules, at: time)
+            }
+        } catch {
+            options.logger.error("Paper fill before a cancel was not stored", ["orderId": String(found.orderId), "error": "\(error)"])
+            try? ledger.load()
+            throw APIFailure(status: 500, code: -1000, "The paper account could not be updated.")
+        }
     }
 
     private func generatedCancelId(_ orderId: Int64) -> String {

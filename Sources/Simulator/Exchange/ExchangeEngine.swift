@@ -140,11 +140,13 @@ final class ExchangeEngine: @unchecked Sendable {
         return HTTPResponse(status: failure.status, headers: headers, body: failure.body)
     }
 
-    func process(_ request: HTTPRequest) -> HTTPResponse {
-        lock.withLock { processLocked(request) }
+    /// Processes one request under the lock. With `fillBeforeCancel`, a cancel of an open limit order first
+    /// meets a fill of that order (the `fill-before-cancel` fault).
+    func process(_ request: HTTPRequest, fillBeforeCancel: Bool = false) -> HTTPResponse {
+        lock.withLock { processLocked(request, fillBeforeCancel: fillBeforeCancel) }
     }
 
-    private func processLocked(_ request: HTTPRequest) -> HTTPResponse {
+    private func processLocked(_ request: HTTPRequest, fillBeforeCancel: Bool) -> HTTPResponse {
         let time = now
         guard let route = Routes.table[request.path] else {
             return response(for: APIFailure(status: 404, code: -1000, "Unknown path '\(request.path)'."))
@@ -171,7 +173,7 @@ final class ExchangeEngine: @unchecked Sendable {
             if endpoint.signed { allowed.formUnion(["timestamp", "recvWindow", "signature"]) }
             try parameters.requireOnly(allowed)
             advanceMatching(to: time)
-            var context = RequestContext(time: time, headers: [:])
+            var context = RequestContext(time: time, headers: [:], fillBeforeCancel: fillBeforeCancel)
             let body = try endpoint.handler(self, parameters, &context)
             headers.merge(context.headers) { _, new in new }
             if endpoint.freeWhenSuccessful {
@@ -244,4 +246,6 @@ final class ExchangeEngine: @unchecked Sendable {
 struct RequestContext {
     var time: Int64
     var headers: [String: String]
+    /// Set by the `fill-before-cancel` fault: a cancel fills the open order it names before looking at it.
+    var fillBeforeCancel = false
 }

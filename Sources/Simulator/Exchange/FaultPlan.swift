@@ -26,6 +26,10 @@ package enum SimulatorFaultKind: Sendable, Equatable {
     case lateCommit(milliseconds: Int)
     /// Process the request at once (an order is placed), then hold the answer this many milliseconds.
     case holdAfterCommit(milliseconds: Int)
+    /// A fill that wins the race with a cancel. When `DELETE /api/v3/order` names an open order with a limit
+    /// price, the exchange first fills that order in full at that price, then rejects the cancel with -2011, as
+    /// it does for an order that is no longer open. Other requests are processed as usual.
+    case fillBeforeCancel
 }
 
 /// When a fault fires.
@@ -92,9 +96,10 @@ package struct SimulatorFaultPlan: Sendable, Equatable {
     /// Items: `seed=N`, `skew=MSms` (clock skew, may be negative), and faults written
     /// `KIND[=VALUE][@PROBABILITY][#N[+N…]][^METHOD][~PATHPREFIX]`, where KIND is `latency` (VALUE in ms, such as
     /// `200ms`), `5xx` (VALUE the status, default 503), `drop-before-commit`, `drop-after-commit`, `truncate`,
-    /// `429`, `418`, `-1007`, or one of `hold-before-commit`, `late-commit` and `hold-after-commit` (VALUE the
-    /// hold in ms). `@0.1` fires on 10 % of matching requests, `#3+5` on the 3rd and 5th; without either the
-    /// fault fires on every matching request. `^POST` matches only that method.
+    /// `429`, `418`, `-1007`, `fill-before-cancel` (no VALUE; acts only on `DELETE /api/v3/order`), or one of
+    /// `hold-before-commit`, `late-commit` and `hold-after-commit` (VALUE the hold in ms). `@0.1` fires on 10 %
+    /// of matching requests, `#3+5` on the 3rd and 5th; without either the fault fires on every matching
+    /// request. `^POST` matches only that method.
     /// Example: `seed=7,latency=50ms@0.5,hold-after-commit=12000ms#1^POST~/api/v3/order`.
     /// - Throws: `SimulatorFaultPlanError` naming the item that is not valid.
     package static func parse(_ text: String) throws -> SimulatorFaultPlan {
@@ -177,6 +182,11 @@ package struct SimulatorFaultPlan: Sendable, Equatable {
         case "429": kind = .tooManyRequests
         case "418": kind = .banned
         case "-1007": kind = .backendTimeout
+        case "fill-before-cancel":
+            guard !rest.contains("=") else {
+                throw SimulatorFaultPlanError(item: item, expected: "fill-before-cancel without '=', such as fill-before-cancel#1^DELETE~/api/v3/order")
+            }
+            kind = .fillBeforeCancel
         case "hold-before-commit", "late-commit", "hold-after-commit":
             guard let value, let milliseconds = parseMilliseconds(Substring(value)), milliseconds >= 0 else {
                 throw SimulatorFaultPlanError(item: item, expected: "\(name)=<milliseconds>ms, such as \(name)=12000ms")
@@ -190,7 +200,7 @@ package struct SimulatorFaultPlan: Sendable, Equatable {
             throw SimulatorFaultPlanError(
                 item: item,
                 expected: "one of latency, 5xx, drop-before-commit, drop-after-commit, truncate, 429, 418, -1007, "
-                    + "hold-before-commit, late-commit, hold-after-commit, seed, skew"
+                    + "hold-before-commit, late-commit, hold-after-commit, fill-before-cancel, seed, skew"
             )
         }
         return SimulatorFault(kind, trigger: trigger, pathPrefix: pathPrefix, method: method)
@@ -233,6 +243,9 @@ struct FaultDraw: Sendable {
         if case .holdBeforeCommit = kind { return true }
         return false
     }
+
+    /// True when a cancel of an open limit order is to meet a fill that reached the exchange first.
+    var fillsBeforeCancel: Bool { kind == .fillBeforeCancel }
 
     /// Time to hold the answer after the request was processed.
     var millisecondsAfterProcessing: Int {

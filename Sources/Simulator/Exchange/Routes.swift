@@ -92,7 +92,7 @@ enum Routes {
         var cancel = SimRoute(
             .spot, signed: true, weight: 1,
             parameters: ["symbol", "orderId", "origClientOrderId", "newClientOrderId", "cancelRestrictions"]
-        ) { engine, parameters, context throws(APIFailure) in try engine.cancelOrder(parameters, at: context.time) }
+        ) { engine, parameters, context throws(APIFailure) in try engine.cancelOrder(parameters, at: context.time, fillFirst: context.fillBeforeCancel) }
         cancel.freeWhenSuccessful = true
         add(.delete, "/api/v3/order", cancel)
         add(.get, "/api/v3/openOrders", SimRoute(

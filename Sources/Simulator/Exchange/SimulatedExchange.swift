@@ -146,7 +146,7 @@ package final class SimulatedExchange: Sendable {
         }
         if let early = engine.failBeforeProcessing(fault.kind, request: request) { return early }
         if fault.dropsAfterHolding { return .dropConnection }
-        let response = engine.process(request)
+        let response = engine.process(request, fillBeforeCancel: fault.fillsBeforeCancel)
         if fault.millisecondsAfterProcessing > 0 {
             try? await Task.sleep(for: .milliseconds(fault.millisecondsAfterProcessing))
         }
@@ -162,7 +162,7 @@ package final class SimulatedExchange: Sendable {
         }
         if let early = engine.failBeforeProcessing(fault.kind, request: request) { return early }
         if fault.dropsAfterHolding { return .dropConnection }
-        let response = engine.process(request)
+        let response = engine.process(request, fillBeforeCancel: fault.fillsBeforeCancel)
         if fault.millisecondsAfterProcessing > 0 {
             Thread.sleep(forTimeInterval: Double(fault.millisecondsAfterProcessing) / 1000)
         }

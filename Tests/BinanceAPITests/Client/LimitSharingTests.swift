@@ -404,3 +404,72 @@ let filledOrder = HTTPResponse.json(ClockTests.orderJSON)
         #expect(transport.requests.count == 1)
     }
 }
+
+@Suite struct ClockSampleTests {
+    @Test func slowSampleIsReplacedByTheQuickestOfThree() async throws {
+        let clock = ClientTestClock()
+        let start = clock.now
+        // Round trips of 2 s, 100 ms and (not taken) more: the second sample is quick enough to stop.
+        let transport = ScriptedTransport([
+            .handle { _ in
+                clock.advance(milliseconds: 2000)
+                return .json(#"{"serverTime":\#(start + 1900)}"#)
+            },
+            .handle { _ in
+                clock.advance(milliseconds: 100)
+                return .json(#"{"serverTime":\#(start + 2050)}"#)
+            },
+        ])
+        let client = makeClient(transport, clock: clock)
+
+        try await client.synchronizeClock()
+
+        // The quick sample went out at start + 2000 and came back at start + 2100: offset 2050 - 2050 = 0.
+        #expect(await client.clockOffset == 0)
+        #expect(transport.requests.count == 2)
+    }
+
+    @Test func allSlowSamplesKeepTheShortestRoundTrip() async throws {
+        let clock = ClientTestClock()
+        let start = clock.now
+        let transport = ScriptedTransport([
+            .handle { _ in
+                clock.advance(milliseconds: 3000)
+                return .json(#"{"serverTime":\#(start + 2500)}"#)
+            },
+            .handle { _ in
+                clock.advance(milliseconds: 1000)
+                return .json(#"{"serverTime":\#(start + 3500)}"#)
+            },
+            .handle { _ in
+                clock.advance(milliseconds: 2000)
+                return .json(#"{"serverTime":\#(start + 5600)}"#)
+            },
+        ])
+        let client = makeClient(transport, clock: clock)
+
+        try await client.synchronizeClock()
+
+        // Offsets 1000, 0 and 600 with round trips of 3 s, 1 s and 2 s: the 1 s sample wins.
+        #expect(await client.clockOffset == 0)
+        #expect(transport.requests.count == 3)
+    }
+
+    @Test func failedLaterSampleKeepsTheFirst() async throws {
+        let clock = ClientTestClock()
+        let start = clock.now
+        let transport = ScriptedTransport([
+            .handle { _ in
+                clock.advance(milliseconds: 1000)
+                return .json(#"{"serverTime":\#(start + 800)}"#)
+            },
+            .fail(.notSent("connection refused")),
+        ])
+        let client = makeClient(transport, clock: clock)
+
+        try await client.synchronizeClock()
+
+        #expect(await client.clockOffset == 300)
+        #expect(await client.status().isClockSynchronized)
+    }
+}
