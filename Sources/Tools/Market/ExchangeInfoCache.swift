@@ -21,6 +21,9 @@ package actor ExchangeInfoCache {
     private var entries: [Market: Entry] = [:]
     /// Spot symbols fetched one at a time, with the time each was fetched.
     private var singles: [String: (rules: SymbolRules, fetchedAt: Date)] = [:]
+    /// Fetches in progress, which concurrent callers share so a burst of first orders costs one request.
+    private var singleFetches: [String: Task<SymbolRules, any Error>] = [:]
+    private var marketFetches: [Market: Task<[SymbolRules], any Error>] = [:]
 
     /// - Parameters:
     ///   - maximumAge: seconds after which the cached rules are fetched again; default 300.
@@ -47,19 +50,46 @@ package actor ExchangeInfoCache {
         }
         if let single = singles[symbol], isFresh(single.fetchedAt) { return single.rules }
 
+        let fetch: Task<SymbolRules, any Error>
+        if let running = singleFetches[symbol] {
+            fetch = running
+        } else {
+            let client = self.client
+            fetch = Task { try await Self.fetchSymbol(symbol, client: client) }
+            singleFetches[symbol] = fetch
+        }
+        let rules = try await Self.value(of: fetch)
+        // Only the fetch still registered is cached: `invalidate` drops fetches started before it.
+        if singleFetches[symbol] == fetch {
+            singleFetches[symbol] = nil
+            singles[symbol] = (rules, now())
+        }
+        return rules
+    }
+
+    private static func fetchSymbol(_ symbol: String, client: BinanceClient) async throws(ToolError) -> SymbolRules {
         let info: ExchangeInfo
         do {
             info = try await client.send(.exchangeInfo, ["symbol": symbol], as: ExchangeInfo.self)
         } catch {
-            if case .rejected(_, -1121, _) = error { throw Self.unknownSymbol(symbol, market: market) }
+            if case .rejected(_, -1121, _) = error { throw unknownSymbol(symbol, market: .spot) }
             throw ToolError(binance: error, endpoint: .exchangeInfo)
         }
         guard let found = info.symbols.first(where: { $0.symbol == symbol }) else {
-            throw Self.unknownSymbol(symbol, market: market)
+            throw unknownSymbol(symbol, market: .spot)
         }
-        let rules = SymbolRules(found)
-        singles[symbol] = (rules, now())
-        return rules
+        return SymbolRules(found)
+    }
+
+    /// Returns the result of a shared fetch, with any error as a `ToolError`.
+    private static func value<Success>(of fetch: Task<Success, any Error>) async throws(ToolError) -> Success {
+        do {
+            return try await fetch.value
+        } catch let error as ToolError {
+            throw error
+        } catch {
+            throw ToolError(.internalError, "Fetching exchangeInfo failed: \(error).")
+        }
     }
 
     static func unknownSymbol(_ symbol: String, market: Market) -> ToolError {
@@ -79,7 +109,11 @@ package actor ExchangeInfoCache {
     /// Drops the cached rules of a market, so the next use fetches them again.
     package func invalidate(_ market: Market) {
         entries[market] = nil
-        if market == .spot { singles = [:] }
+        marketFetches[market] = nil
+        if market == .spot {
+            singles = [:]
+            singleFetches = [:]
+        }
     }
 
     /// Returns the seconds since the market's rules were fetched: the whole market's if cached, else the
@@ -98,23 +132,36 @@ package actor ExchangeInfoCache {
         if let entry = entries[market], isFresh(entry.fetchedAt) {
             return entry
         }
-        let symbols: [SymbolRules]
-        do {
-            if market == .futures {
-                // The typed spot model requires members futures symbols lack, so futures use the lenient decoding.
-                symbols = try await client.send(.futuresExchangeInfo, as: ExchangeRules.self).symbols
-            } else {
-                symbols = try await client.send(.exchangeInfo, as: ExchangeInfo.self).symbols.map(SymbolRules.init)
-            }
-        } catch {
-            throw ToolError(binance: error, endpoint: market == .futures ? .futuresExchangeInfo : .exchangeInfo)
+        let fetch: Task<[SymbolRules], any Error>
+        if let running = marketFetches[market] {
+            fetch = running
+        } else {
+            let client = self.client
+            fetch = Task { try await Self.fetchMarket(market, client: client) }
+            marketFetches[market] = fetch
         }
+        let symbols = try await Self.value(of: fetch)
         let entry = Entry(
             symbols: Dictionary(symbols.map { ($0.symbol, $0) }, uniquingKeysWith: { first, _ in first }),
             ordered: symbols,
             fetchedAt: now()
         )
-        entries[market] = entry
+        if marketFetches[market] == fetch {
+            marketFetches[market] = nil
+            entries[market] = entry
+        }
         return entry
+    }
+
+    private static func fetchMarket(_ market: Market, client: BinanceClient) async throws(ToolError) -> [SymbolRules] {
+        do {
+            if market == .futures {
+                // The typed spot model requires members futures symbols lack, so futures use the lenient decoding.
+                return try await client.send(.futuresExchangeInfo, as: ExchangeRules.self).symbols
+            }
+            return try await client.send(.exchangeInfo, as: ExchangeInfo.self).symbols.map(SymbolRules.init)
+        } catch {
+            throw ToolError(binance: error, endpoint: market == .futures ? .futuresExchangeInfo : .exchangeInfo)
+        }
     }
 }

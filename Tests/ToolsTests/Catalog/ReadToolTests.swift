@@ -288,6 +288,37 @@ struct ExchangeInfoCacheTests {
         #expect(await exchange.count(.get, "/api/v3/exchangeInfo") == 3)
     }
 
+    /// Holds each request briefly, so concurrent callers overlap while a fetch is in progress.
+    struct SlowTransport: HTTPTransport {
+        let exchange: ToolsFakeExchange
+
+        func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+            try? await Task.sleep(for: .milliseconds(100))
+            return try await exchange.send(request)
+        }
+    }
+
+    @Test func concurrentCallersShareOneFetch() async throws {
+        let exchange = ToolsFakeExchange()
+        let client = BinanceClient(
+            configuration: ClientConfiguration(spotBaseURL: "sim://spot", futuresBaseURL: "sim://futures", credentials: nil),
+            transport: SlowTransport(exchange: exchange)
+        )
+        let cache = ExchangeInfoCache(client: client)
+        async let first = cache.rules(for: "BTCUSDT")
+        async let second = cache.rules(for: "BTCUSDT")
+        async let third = cache.rules(for: "BTCUSDT")
+        let symbols = try await [first, second, third].map(\.symbol)
+        #expect(symbols == ["BTCUSDT", "BTCUSDT", "BTCUSDT"])
+        #expect(await exchange.count(.get, "/api/v3/exchangeInfo") == 1)
+
+        async let wholeFirst = cache.allSymbols()
+        async let wholeSecond = cache.allSymbols()
+        let counts = try await [wholeFirst, wholeSecond].map(\.count)
+        #expect(counts[0] == counts[1])
+        #expect(await exchange.count(.get, "/api/v3/exchangeInfo") == 2)
+    }
+
     @Test func unknownSymbolRejectionIsNamed() async throws {
         let exchange = ToolsFakeExchange()
         await exchange.respond(.get, "/api/v3/exchangeInfo", status: 400, json: #"{"code":-1121,"msg":"Invalid symbol."}"#)
