@@ -217,6 +217,8 @@ package actor BinanceClient {
         let started = clock.now()
 
         let request = try buildRequest(endpoint, parameters)
+        // A call cancelled before this point has sent nothing, so it may report plain cancellation.
+        if Task.isCancelled { throw .cancelled }
         let response: HTTPResponse
         do {
             response = try await transport.send(request)
@@ -227,7 +229,13 @@ package actor BinanceClient {
             switch error {
             case .notSent(let reason): throw .notSent(reason.hasPrefix(prefix) ? reason : prefix + reason)
             case .outcomeUnknown(let reason): throw .outcomeUnknown(reason.hasPrefix(prefix) ? reason : prefix + reason)
-            case .cancelled: throw .cancelled
+            case .cancelled:
+                // A state change cancelled in flight may still reach the exchange, so it must be
+                // reconciled like a timeout rather than reported as not done.
+                guard endpoint.effect == .read else {
+                    throw .outcomeUnknown(prefix + "the call was cancelled while the request was in flight.")
+                }
+                throw .cancelled
             }
         }
 

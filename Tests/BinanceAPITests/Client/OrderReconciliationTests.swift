@@ -89,6 +89,26 @@ import Testing
         #expect(harness.clock.sleeps == [250, 500])
     }
 
+    @Test func orderCancelledInFlightIsReconciled() async throws {
+        let harness = ClientHarness()
+        harness.transport.enqueue(
+            .fail(.cancelled),
+            .handle { request in .json(Self.orderJSON(clientOrderID: request.sentValue("origClientOrderId") ?? "")) }
+        )
+
+        let placement = try await harness.client.placeOrder(Self.parameters)
+
+        let posts = harness.transport.requests.filter { $0.method == .post }
+        let queries = harness.transport.requests.filter { $0.method == .get }
+        #expect(posts.count == 1)
+        #expect(queries.count == 1)
+        guard case .placed(let order) = placement else {
+            Issue.record("expected placed, got \(placement)")
+            return
+        }
+        #expect(order.clientOrderId == posts.first?.sentValue("newClientOrderId"))
+    }
+
     @Test func unsettledReconciliationReportsUnknown() async throws {
         let harness = ClientHarness()
         harness.transport.enqueue(.respond(HTTPResponse(status: 503, body: Data("busy".utf8))))
