@@ -12,7 +12,7 @@ import Foundation
 ///
 /// Each process reserves a request's weight and order count in the file before sending it, so two processes
 /// together stay within one budget. The usage headers of responses remain the backstop for traffic that
-/// bypasses the file. Every access holds `flock` on the file: shared for reads, exclusive for
+/// bypasses the file. Every access takes `flock` on the file: shared for reads, exclusive for
 /// read-modify-write. An unreadable or malformed file counts as empty, and when it cannot be opened at all
 /// the caller keeps its state in memory, because the limits are a courtesy to the server and must not stop
 /// the client.

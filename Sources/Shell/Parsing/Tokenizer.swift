@@ -47,7 +47,7 @@ package enum Tokenizer {
         return (last.map(\.text), !scanner.endedInsideWord)
     }
 
-    /// The word that the end of a line belongs to, as completion sees it.
+    /// The word at the end of a line, as completion splits it.
     package struct PartialWord: Sendable, Equatable {
         /// Byte offset in the line where the word starts, quotes included.
         package var start: Int
@@ -107,13 +107,13 @@ private struct Scanner {
     var endedInsideWord = false
     /// The quote mark open at the end of the text, if any.
     var openQuote: Character?
-    /// Where the open quote started: line counted from 0 within the text, column from 1 within that line.
+    /// Position of the open quote: line counted from 0 within the text, column from 1 within that line.
     var openQuoteLine = 0
     var openQuoteColumn = 0
     /// True when the text ended with a backslash that escapes nothing.
     var endsWithEscape = false
 
-    /// The error the text holds, with lines numbered from `firstLine`; nil when it has none.
+    /// Returns the text's error, with lines numbered from `firstLine`, or nil when it has none.
     func error(firstLine: Int) -> ShellError? {
         guard stopsAtErrors else { return nil }
         if let openQuote {

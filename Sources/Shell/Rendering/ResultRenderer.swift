@@ -266,7 +266,7 @@ package struct ResultRenderer: Sendable {
     private static let priceKeyBytes = priceKeys.map { Array($0.utf8) }
     private static let quantityKeyBytes = quantityKeys.map { Array($0.utf8) }
 
-    /// Whether `key` contains any of `parts` as a run of bytes.
+    /// Returns true when `key` contains any of `parts` as a run of bytes.
     private static func containsAny(_ key: String, _ parts: [[UInt8]]) -> Bool {
         let bytes = Array(key.utf8)
         return parts.contains { part in

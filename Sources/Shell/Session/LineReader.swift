@@ -38,7 +38,7 @@ package final class PlainLineReader: LineReader, @unchecked Sendable {
         return await withCheckedContinuation { continuation in offer(continuation) }
     }
 
-    /// The next buffered line, or the end of input once reached; nil when the reader thread has to be waited for.
+    /// Returns the next buffered line, or the end of input once reached. Returns nil when the reader thread must be waited for.
     private func take() -> LineInput? {
         condition.lock()
         defer { condition.unlock() }

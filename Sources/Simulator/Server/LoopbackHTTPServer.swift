@@ -8,7 +8,7 @@ import Glibc
 /// A small HTTP/1.1 server on a loopback address, with one thread per connection and a handler that decides each
 /// reply. `SimulatorServer` puts a `SimulatedExchange` behind it; tests put fault injectors and scripted bytes.
 ///
-/// It supports keep-alive and `Content-Length` bodies (no chunked uploads), answers `Expect: 100-continue`, and
+/// It supports keep-alive and `Content-Length` bodies (no chunked uploads), replies to `Expect: 100-continue`, and
 /// writes each response's header and body in one `send`, so Nagle's algorithm adds no delay. The handler runs on
 /// the connection's own thread, never on Swift's cooperative pool, so it may block (to hold a request, for example).
 package final class LoopbackHTTPServer: @unchecked Sendable {
@@ -27,7 +27,7 @@ package final class LoopbackHTTPServer: @unchecked Sendable {
         package var keepAlive: Bool
     }
 
-    /// What the server does with one request.
+    /// Handler that turns one request into its response.
     package enum Reply: Sendable {
         /// A complete response; the connection stays open when the client allows it.
         case response(HTTPResponse)

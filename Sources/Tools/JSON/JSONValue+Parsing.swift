@@ -1,9 +1,9 @@
 import Foundation
 
 extension JSONValue {
-    /// Parses one JSON document with a direct byte reader; returns nil for anything it does not accept
-    /// (invalid JSON, a duplicate key, a number `Decimal` cannot hold, nesting deeper than 512 levels), and
-    /// `parse` then asks `JSONDecoder` for the result or the precise error.
+    /// Parses one JSON document with a direct byte reader. Returns nil for anything it does not accept
+    /// (invalid JSON, a duplicate key, a number `Decimal` cannot hold, nesting deeper than 512 levels), so
+    /// `parse` falls back to `JSONDecoder` for the result or the precise error.
     ///
     /// Every exchange reply passes through here, and `JSONDecoder` with `JSONValue`'s `Codable` conformance tries
     /// each type in turn (throwing a `DecodingError` for every miss), which cost about a fifth of a tool call.
@@ -250,7 +250,7 @@ private struct DirectJSONReader {
         return value
     }
 
-    /// Adds one digit to the significand while it stays below 10^18, which a `UInt64` holds exactly.
+    /// Adds one digit to the significand while it stays below 10^18, which a `UInt64` represents exactly.
     private func accumulate(_ digit: UInt8, into significand: inout UInt64, digits: inout Int, fits: inout Bool) {
         guard fits else { return }
         if significand == 0, digit == UInt8(ascii: "0") { return }

@@ -192,7 +192,7 @@ package actor AuditLog {
         }
     }
 
-    /// The size of the open file when it is still the file at `path`; nil when another process rotated it.
+    /// Returns the size of the open file while it is still the file at `path`, or nil after another process rotated it.
     private func currentSize(_ path: String) -> Int? {
         var open = stat()
         var named = stat()

@@ -20,7 +20,7 @@ package final class InvocationScope: Sendable {
     }
 
     /// A random version-4 UUID string. `UUID()` opens and reads `/dev/urandom` on every call on Linux, which
-    /// cost a few system calls per tool call; the system generator asks the kernel with one `getrandom`.
+    /// cost a few system calls per tool call; the system generator makes one `getrandom` call instead.
     package static func randomID() -> String {
         var generator = SystemRandomNumberGenerator()
         let high: UInt64 = generator.next()
