@@ -307,7 +307,7 @@ package struct ServerUsage: Sendable, Equatable {
 extension RateLimiterState {
     /// Appends the state as compact JSON with the members and names of its `Codable` form, so
     /// `JSONDecoder` reads it back. `SharedLimitFile` writes the file with this on every request,
-X
+    /// where `JSONEncoder` took about 7 % of an MCP tool call's CPU time (measured with `perf`).
     package func appendJSON(to text: inout [UInt8]) {
         text.append(contentsOf: #"{"counters":["#.utf8)
         for (index, counter) in counters.enumerated() {
