@@ -51,7 +51,7 @@ struct Wiring {
             }
             let engine = try ToolEngine.make(
                 configuration: configuration,
-                transport: URLSessionTransport(),
+                transport: CurlTransport(),
                 credentials: credentials,
                 logger: logger
             )

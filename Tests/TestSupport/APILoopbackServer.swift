@@ -1,7 +1,7 @@
 import Foundation
 import Simulator
 
-/// An HTTP/1.1 server on 127.0.0.1 that responds with scripted raw bytes, for testing how `URLSessionTransport`
+/// An HTTP/1.1 server on 127.0.0.1 that responds with scripted raw bytes, for testing how `CurlTransport`
 /// classifies slow, cut-short and refused exchanges. It runs on `LoopbackHTTPServer`, the socket code of the
 /// simulator's own server, with one thread per connection.
 package final class APILoopbackServer: @unchecked Sendable {

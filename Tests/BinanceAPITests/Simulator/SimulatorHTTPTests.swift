@@ -8,7 +8,7 @@ import Testing
     import Glibc
 #endif
 
-/// The client against the loopback simulator server over real HTTP (URLSession), for every key type.
+/// The client against the loopback simulator server over real HTTP (libcurl), for every key type.
 @Suite(.serialized) struct SimulatorHTTPTests {
     init() {
         setenv("no_proxy", "127.0.0.1,localhost", 1)
@@ -44,7 +44,7 @@ import Testing
         defer { server.stop() }
         let client = BinanceClient(
             configuration: APITestSetup.configuration(baseURL: server.url, credentials: credentials),
-            transport: URLSessionTransport()
+            transport: CurlTransport()
         )
 
         try await client.synchronizeClock()
@@ -78,7 +78,7 @@ import Testing
         )
         let client = BinanceClient(
             configuration: APITestSetup.configuration(baseURL: server.url, credentials: wrong),
-            transport: URLSessionTransport()
+            transport: CurlTransport()
         )
 
         await #expect(throws: BinanceError.self) { try await client.send(.account) }
@@ -109,7 +109,7 @@ import Testing
             )
         )
         configuration.requestTimeout = .seconds(5)
-        let client = BinanceClient(configuration: configuration, transport: URLSessionTransport())
+        let client = BinanceClient(configuration: configuration, transport: CurlTransport())
 
         // A buy 10 % under the market rests on the book and stays inside the symbol's price band.
         let market = try await client.send(.tickerPrice, ["symbol": "BTCUSDT"], as: TickerPrice.self)
@@ -159,7 +159,7 @@ import Testing
         )
         let client = BinanceClient(
             configuration: APITestSetup.configuration(baseURL: server.url, credentials: credentials),
-            transport: URLSessionTransport(),
+            transport: CurlTransport(),
             clock: ClientClock(now: ClientClock.system.now, sleep: { _ in })
         )
 

@@ -1,0 +1,222 @@
+import CCurl
+import Foundation
+
+/// One request on a libcurl easy handle: its options, the response as it arrives, and the continuation that
+/// receives the outcome.
+///
+/// Only the driver thread touches the handle once the exchange is submitted, and libcurl calls the header and body
+/// callbacks on that thread, so `headers` and `body` need no lock. `continuation` and `isCancelled` are guarded by
+/// the driver's lock.
+final class CurlExchange: @unchecked Sendable {
+    typealias Outcome = Result<HTTPResponse, TransportError>
+
+    let handle: UnsafeMutableRawPointer
+    /// The method and path, such as `GET /api/v3/order`, without the query that contains the signature.
+    let label: String
+    let baseURL: String
+    let timeoutMilliseconds: Int
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+
+    private(set) var headers: [String: String] = [:]
+    private(set) var body = Data()
+
+    var continuation: CheckedContinuation<Outcome, Never>?
+    var isCancelled = false
+
+    /// Creates the easy handle and sets every option of `request`.
+    /// - Throws: `TransportError.notSent` when libcurl cannot be initialized or rejects an option.
+    init(_ request: HTTPRequest, timeoutMilliseconds: Int, userAgent: String, label: String) throws(TransportError) {
+        guard CurlMultiDriver.globalInitialization == CURLE_OK else {
+            throw .notSent("\(label): libcurl failed to initialize (libcurl error \(CurlMultiDriver.globalInitialization.rawValue)).")
+        }
+        guard let handle = curl_easy_init() else {
+            throw .notSent("\(label): libcurl could not create a request handle.")
+        }
+        self.handle = handle
+        self.label = label
+        self.baseURL = request.baseURL
+        self.timeoutMilliseconds = timeoutMilliseconds
+        if let failure = configure(request, userAgent: userAgent) {
+            throw .notSent("\(label): libcurl rejected the request options (\(Self.describe(failure))).")
+        }
+    }
+
+    /// Whether `closeHandle()` has freed the handle. The driver thread and then `deinit` use it, never at once.
+    private var isClosed = false
+
+    deinit { closeHandle() }
+
+    /// Frees the easy handle and the header list. The driver thread calls it after removing the handle from the
+    /// multi handle, so every libcurl call on a submitted handle happens on that thread.
+    func closeHandle() {
+        guard !isClosed else { return }
+        isClosed = true
+        curl_easy_cleanup(handle)
+        curl_slist_free_all(headerList)
+        headerList = nil
+    }
+
+    /// Builds the outcome once libcurl has finished the transfer with `code`.
+    func outcome(_ code: CURLcode) -> Outcome {
+        guard code == CURLE_OK else { return .failure(classify(code)) }
+        var status = 0
+        _ = ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return .success(HTTPResponse(status: status, headers: headers, body: body))
+    }
+
+    // MARK: - Options
+
+    /// Sets the options and returns the first code libcurl rejected, or nil.
+    private func configure(_ request: HTTPRequest, userAgent: String) -> CURLcode? {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        var codes: [CURLcode] = [
+            ccurl_easy_setopt_string(handle, CURLOPT_URL, request.baseURL + request.target),
+            ccurl_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"),
+            // The transport runs on threads, so libcurl must not use signals for its timeouts.
+            ccurl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1),
+            ccurl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeoutMilliseconds),
+            // An empty string accepts every encoding this libcurl decodes, and it decodes the body.
+            ccurl_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, ""),
+            ccurl_easy_setopt_string(handle, CURLOPT_USERAGENT, userAgent),
+            ccurl_easy_setopt_write_function(handle, CURLOPT_HEADERFUNCTION, Self.receiveHeader),
+            ccurl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context),
+            ccurl_easy_setopt_write_function(handle, CURLOPT_WRITEFUNCTION, Self.receiveBody),
+            ccurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context),
+        ]
+        codes += configureMethod(request)
+
+        // An empty `Expect:` stops libcurl from waiting for `100 Continue` before sending a large body.
+        var lines = ["Expect:"]
+        for (name, value) in request.headers {
+            lines.append("\(name): \(value)")
+        }
+        for line in lines {
+            guard let extended = curl_slist_append(headerList, line) else { return CURLE_OUT_OF_MEMORY }
+            headerList = extended
+        }
+        codes.append(ccurl_easy_setopt_list(handle, CURLOPT_HTTPHEADER, headerList))
+        return codes.first { $0 != CURLE_OK }
+    }
+
+    /// Sets the method and body, and keeps any request other than a read off reused connections.
+    private func configureMethod(_ request: HTTPRequest) -> [CURLcode] {
+        var codes: [CURLcode] = []
+        let sendsBody = request.method == .post || request.method == .put || !request.body.isEmpty
+        if sendsBody {
+            codes.append(ccurl_easy_setopt_long(handle, CURLOPT_POST, 1))
+            codes.append(ccurl_easy_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
+            // libcurl copies the bytes, so `request.body` need not outlive this call.
+            codes.append(
+                request.body.withUnsafeBytes { bytes in
+                    guard let start = bytes.baseAddress?.assumingMemoryBound(to: CChar.self) else {
+                        return ccurl_easy_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, "")
+                    }
+                    return ccurl_easy_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, start)
+                }
+            )
+        }
+        // libcurl sends POST when there is a body and GET otherwise, and CURLOPT_CUSTOMREQUEST replaces the word.
+        if request.method != (sendsBody ? .post : .get) {
+            codes.append(ccurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue))
+        }
+        if request.method != .get {
+            codes.append(ccurl_easy_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1))
+            codes.append(ccurl_easy_setopt_long(handle, CURLOPT_FORBID_REUSE, 1))
+        }
+        return codes
+    }
+
+    // MARK: - Callbacks
+
+    /// Stores one header line. A status line starts a new response (after `100 Continue`, for example), so it
+    /// drops the headers of the one before. Repeated fields are joined with ", ".
+    private static let receiveHeader: curl_write_callback = { data, size, count, context in
+        let length = size * count
+        guard let data, let context else { return length }
+        let exchange = Unmanaged<CurlExchange>.fromOpaque(context).takeUnretainedValue()
+        let line = UnsafeRawBufferPointer(start: data, count: length)
+        if line.starts(with: "HTTP/".utf8) {
+            exchange.headers.removeAll(keepingCapacity: true)
+        } else if let field = HTTPHeaderLine(line) {
+            if let earlier = exchange.headers[field.name] {
+                exchange.headers[field.name] = earlier + ", " + field.value
+            } else {
+                exchange.headers[field.name] = field.value
+            }
+        }
+        return length
+    }
+
+    private static let receiveBody: curl_write_callback = { data, size, count, context in
+        let length = size * count
+        guard let data, let context else { return length }
+        let exchange = Unmanaged<CurlExchange>.fromOpaque(context).takeUnretainedValue()
+        exchange.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length)
+        return length
+    }
+
+    // MARK: - Errors
+
+    /// Maps a libcurl result to what it proves about the request.
+    func classify(_ code: CURLcode) -> TransportError {
+        let reason = Self.describe(code)
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT:
+            let seconds = Double(timeoutMilliseconds) / 1000
+            return .outcomeUnknown("\(label): no complete response within \(seconds) s.")
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
+            return .notSent("\(label): the base URL '\(baseURL)' is not valid (\(reason)).")
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT,
+            CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
+            CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ENGINE_NOTFOUND,
+            CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED, CURLE_FAILED_INIT:
+            return .notSent("\(label): \(reason).")
+        default:
+            return .outcomeUnknown("\(label): \(reason).")
+        }
+    }
+
+    /// Returns a fixed description of a libcurl result with its number. Neither contains the URL or its query.
+    static func describe(_ code: CURLcode) -> String {
+        let text: String
+        switch code {
+        case CURLE_COULDNT_CONNECT: text = "could not connect to the server"
+        case CURLE_COULDNT_RESOLVE_HOST: text = "the host name could not be resolved"
+        case CURLE_COULDNT_RESOLVE_PROXY: text = "the proxy's host name could not be resolved"
+        case CURLE_SSL_CONNECT_ERROR: text = "the TLS handshake failed"
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
+            CURLE_SSL_INVALIDCERTSTATUS:
+            text = "the server's TLS certificate was not accepted"
+        case CURLE_OPERATION_TIMEDOUT: text = "timed out waiting for the server"
+        case CURLE_GOT_NOTHING: text = "the connection closed before any response"
+        case CURLE_PARTIAL_FILE: text = "the response body ended before its announced length"
+        case CURLE_RECV_ERROR, CURLE_SEND_ERROR: text = "the connection was lost before the response was complete"
+        case CURLE_WEIRD_SERVER_REPLY: text = "the server's response could not be read"
+        default: text = String(cString: curl_easy_strerror(code))
+        }
+        return "\(text), libcurl error \(code.rawValue)"
+    }
+}
+
+/// One `Name: value` header line as libcurl passes it, with the name in lower case and the value trimmed.
+struct HTTPHeaderLine {
+    let name: String
+    let value: String
+
+    /// Returns nil for a line without a colon, such as the blank line that ends the header.
+    init?(_ line: UnsafeRawBufferPointer) {
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else { return nil }
+        let lowered = line[..<colon].map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+        var start = colon + 1
+        var end = line.count
+        while start < end, Self.isWhitespace(line[start]) { start += 1 }
+        while end > start, Self.isWhitespace(line[end - 1]) { end -= 1 }
+        name = String(decoding: lowered, as: UTF8.self)
+        value = String(decoding: line[start..<end], as: UTF8.self)
+    }
+
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n")
+    }
+}

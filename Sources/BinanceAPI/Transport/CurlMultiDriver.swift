@@ -1,0 +1,131 @@
+import CCurl
+import Foundation
+
+/// One libcurl multi handle and the thread that runs its transfers.
+///
+/// Callers hand exchanges over under a lock and wake the thread with `curl_multi_wakeup`, the one multi-handle call
+/// libcurl allows from other threads. The thread adds them, runs every transfer with `curl_multi_perform`, and
+/// sleeps in `curl_multi_poll` until a socket is ready, a libcurl timer (such as a request's timeout) is due, or it
+/// is woken. It resumes each exchange's continuation exactly once. Kept-alive connections stay in the multi handle's
+/// cache, so reads reuse them.
+final class CurlMultiDriver: @unchecked Sendable {
+    /// The result of `curl_global_init`, which this constant calls once, before the first handle is made.
+    static let globalInitialization: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+
+    private let multi: UnsafeMutableRawPointer?
+
+    // The lock protects the three properties below, and the `continuation` and `isCancelled` of every exchange.
+    private let lock = NSLock()
+    private var submitted: [CurlExchange] = []
+    private var cancelled: [CurlExchange] = []
+    private var isStopping = false
+
+    /// Transfers in the multi handle, keyed by easy handle. Only the driver thread reads or writes it.
+    private var running: [UnsafeMutableRawPointer: CurlExchange] = [:]
+
+    init() {
+        multi = Self.globalInitialization == CURLE_OK ? curl_multi_init() : nil
+        guard multi != nil else { return }
+        let thread = Thread { [self] in run() }
+        thread.name = "curl-transport"
+        thread.start()
+    }
+
+    /// Hands `exchange` to the driver thread, which resumes `continuation` with its outcome. An exchange cancelled
+    /// before this call is not started and gets `.cancelled` at once.
+    func submit(_ exchange: CurlExchange, continuation: CheckedContinuation<CurlExchange.Outcome, Never>) {
+        guard let multi else {
+            continuation.resume(returning: .failure(.notSent("\(exchange.label): libcurl could not start.")))
+            return
+        }
+        let startsTransfer = lock.withLock {
+            if exchange.isCancelled { return false }
+            exchange.continuation = continuation
+            submitted.append(exchange)
+            return true
+        }
+        guard startsTransfer else {
+            continuation.resume(returning: .failure(.cancelled))
+            return
+        }
+        curl_multi_wakeup(multi)
+    }
+
+    /// Stops the transfer of `exchange` and resumes it with `.cancelled`, unless it has already finished.
+    func cancel(_ exchange: CurlExchange) {
+        lock.withLock {
+            exchange.isCancelled = true
+            cancelled.append(exchange)
+        }
+        if let multi { curl_multi_wakeup(multi) }
+    }
+
+    /// Ends the driver thread once its transfers have finished, and frees the multi handle.
+    func stop() {
+        lock.withLock { isStopping = true }
+        if let multi { curl_multi_wakeup(multi) }
+    }
+
+    // MARK: - Driver thread
+
+    private func run() {
+        guard let multi else { return }
+        var stillRunning: Int32 = 0
+        while true {
+            let (added, removed, stopping) = lock.withLock {
+                defer {
+                    submitted.removeAll(keepingCapacity: true)
+                    cancelled.removeAll(keepingCapacity: true)
+                }
+                return (submitted, cancelled, isStopping)
+            }
+            for exchange in added {
+                start(exchange, on: multi)
+            }
+            for exchange in removed {
+                guard running.removeValue(forKey: exchange.handle) != nil else { continue }
+                curl_multi_remove_handle(multi, exchange.handle)
+                exchange.closeHandle()
+                resume(exchange, with: .failure(.cancelled))
+            }
+            if stopping && running.isEmpty { break }
+
+            curl_multi_perform(multi, &stillRunning)
+            collectFinishedTransfers(on: multi)
+            // The wait ends early when a socket is ready, a libcurl timer is due, or another thread calls wakeup.
+            curl_multi_poll(multi, nil, 0, 1000, nil)
+        }
+        curl_multi_cleanup(multi)
+    }
+
+    private func start(_ exchange: CurlExchange, on multi: UnsafeMutableRawPointer) {
+        let code = curl_multi_add_handle(multi, exchange.handle)
+        guard code == CURLM_OK else {
+            let reason = String(cString: curl_multi_strerror(code))
+            resume(exchange, with: .failure(.notSent("\(exchange.label): libcurl could not start the request (\(reason)).")))
+            return
+        }
+        running[exchange.handle] = exchange
+    }
+
+    private func collectFinishedTransfers(on multi: UnsafeMutableRawPointer) {
+        var queued: Int32 = 0
+        while let message = curl_multi_info_read(multi, &queued) {
+            guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
+            let code = message.pointee.data.result
+            curl_multi_remove_handle(multi, handle)
+            guard let exchange = running.removeValue(forKey: handle) else { continue }
+            let outcome = exchange.outcome(code)
+            exchange.closeHandle()
+            resume(exchange, with: outcome)
+        }
+    }
+
+    private func resume(_ exchange: CurlExchange, with outcome: CurlExchange.Outcome) {
+        let continuation = lock.withLock {
+            defer { exchange.continuation = nil }
+            return exchange.continuation
+        }
+        continuation?.resume(returning: outcome)
+    }
+}

@@ -1,0 +1,65 @@
+import CCurl
+import Foundation
+
+/// Sends requests over HTTP(S) with libcurl, driven by one multi handle on a thread of its own.
+///
+/// Failures are split by what they prove. A refused connection, failed name resolution or failed TLS handshake
+/// means nothing was sent. A timeout, lost connection or short body means the request may have been processed.
+/// Error messages name only the method and path, never the query string, which contains the signature.
+///
+/// libcurl honours `http_proxy`, `https_proxy` and `no_proxy` from the environment, even for 127.0.0.1. It verifies
+/// TLS peers against the system's certificate store, follows no redirects and keeps no cookies.
+///
+/// Reads (GET) share kept-alive connections. Every other request opens a new connection and closes it afterwards:
+/// libcurl sends a request again by itself when a reused connection closes before any response byte, and the
+/// exchange may already have acted on the first copy, so an order or cancel must never ride on a reused
+/// connection.
+package final class CurlTransport: HTTPTransport {
+    private let driver: CurlMultiDriver
+    /// Maximum time for the whole exchange of one request, even when `HTTPRequest.timeout` is longer.
+    private let overallDeadline: Duration
+    private let userAgent: String
+
+    /// - Parameters:
+    ///   - overallDeadline: the upper bound of one exchange, on top of each request's own timeout.
+    ///   - userAgent: the `User-Agent` header of every request that does not set one.
+    package init(overallDeadline: Duration = .seconds(30), userAgent: String = "binance-shell") {
+        driver = CurlMultiDriver()
+        self.overallDeadline = overallDeadline
+        self.userAgent = userAgent
+    }
+
+    deinit { driver.stop() }
+
+    package func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        let label = "\(request.method.rawValue) \(request.path)"
+        guard request.baseURL.hasPrefix("http://") || request.baseURL.hasPrefix("https://") else {
+            throw .notSent("\(label): the base URL '\(request.baseURL)' is not valid: expected http:// or https://.")
+        }
+        let deadline = min(request.timeout, overallDeadline)
+        let exchange = try CurlExchange(
+            request,
+            timeoutMilliseconds: Self.milliseconds(deadline),
+            userAgent: userAgent,
+            label: label
+        )
+
+        let driver = self.driver
+        let outcome = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                driver.submit(exchange, continuation: continuation)
+            }
+        } onCancel: {
+            driver.cancel(exchange)
+        }
+        return try outcome.get()
+    }
+
+    /// Rounds up, so a deadline under one millisecond still allows one, because libcurl reads 0 as no timeout.
+    private static func milliseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        let fraction = (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+        // A day bounds the multiplication, and no request waits that long.
+        return max(1, Int(min(seconds, 86_400)) * 1000 + Int(fraction))
+    }
+}
