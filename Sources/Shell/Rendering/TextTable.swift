@@ -35,17 +35,17 @@ package struct TextTable: Sendable {
         let columnCount = headers.count
         var integerWidths = [Int](repeating: 0, count: columnCount)
         var fractionWidths = [Int](repeating: 0, count: columnCount)
-        var widths = headers.map(\.count)
+        var widths = headers.map(Self.width)
 
         for row in rows {
             for column in 0..<columnCount {
                 let cell = column < row.count ? row[column] : ""
                 if alignments[column] != .left, Self.isNumber(cell) {
                     let (integer, fraction) = Self.splitNumber(cell)
-                    integerWidths[column] = max(integerWidths[column], integer.count)
-                    fractionWidths[column] = max(fractionWidths[column], fraction.count)
+                    integerWidths[column] = max(integerWidths[column], integer.utf8.count)
+                    fractionWidths[column] = max(fractionWidths[column], fraction.utf8.count)
                 }
-                widths[column] = max(widths[column], cell.count)
+                widths[column] = max(widths[column], Self.width(cell))
             }
         }
         for column in 0..<columnCount where alignments[column] != .left {
@@ -68,7 +68,7 @@ package struct TextTable: Sendable {
                 case .mixed:
                     guard Self.isNumber(cell) else { return Self.padRight(cell, to: widths[column]) }
                     let (integer, fraction) = Self.splitNumber(cell)
-                    let aligned = Self.padLeft(integer, to: integerWidths[column]) + fraction
+                    let aligned = Self.padLeft(integer, to: integerWidths[column]) + String(fraction)
                     return Self.padRight(aligned, to: widths[column])
                 case .decimal:
                     guard Self.isNumber(cell) else { return Self.padLeft(cell, to: widths[column]) }
@@ -111,17 +111,26 @@ package struct TextTable: Sendable {
         return bytes.last != UInt8(ascii: ".")
     }
 
-    /// Splits `12.50` into `12` and `.50`.
-    private static func splitNumber(_ text: String) -> (integer: String, fraction: String) {
-        guard let point = text.firstIndex(of: ".") else { return (text, "") }
-        return (String(text[..<point]), String(text[point...]))
+    /// Splits `12.50` into `12` and `.50`. Callers pass only text that `isNumber` accepted, which is ASCII.
+    private static func splitNumber(_ text: String) -> (integer: Substring, fraction: Substring) {
+        guard let point = text.utf8.firstIndex(of: UInt8(ascii: ".")) else { return (text[...], "") }
+        return (text[..<point], text[point...])
     }
 
-    static func padLeft(_ text: String, to width: Int) -> String {
-        text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+    /// Returns the number of characters in `text`. ASCII text, nearly every cell, is measured by its bytes,
+    /// which avoids the grapheme-cluster walk of `String.count`.
+    static func width(_ text: some StringProtocol) -> Int {
+        let utf8 = text.utf8
+        return utf8.allSatisfy { $0 < 0x80 } ? utf8.count : text.count
     }
 
-    static func padRight(_ text: String, to width: Int) -> String {
-        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    static func padLeft(_ text: some StringProtocol, to width: Int) -> String {
+        let count = Self.width(text)
+        return count >= width ? String(text) : String(repeating: " ", count: width - count) + String(text)
+    }
+
+    static func padRight(_ text: some StringProtocol, to width: Int) -> String {
+        let count = Self.width(text)
+        return count >= width ? String(text) : String(text) + String(repeating: " ", count: width - count)
     }
 }

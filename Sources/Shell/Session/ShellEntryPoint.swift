@@ -39,12 +39,13 @@ package struct ShellLaunch: Sendable {
 
 /// Starts script mode or the interactive shell.
 package enum ShellEntryPoint {
-    /// Runs a script from `reader` (piped stdin, or the lines of `-c`).
+    /// Runs a script from `reader` (piped stdin, or the lines of `-c`). Results are buffered when stdout is not a
+    /// terminal, and every result is written out before this returns.
     /// - Returns: 0 when every command succeeded, 1 otherwise.
     package static func runScript(
         _ launch: ShellLaunch,
         reader: any LineReader,
-        output: any OutputSink = StandardOutputSink()
+        output: any OutputSink = StandardOutputSink.forScript()
     ) async -> Int32 {
         var options = RenderOptions()
         options.format = launch.format

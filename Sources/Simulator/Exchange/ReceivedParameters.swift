@@ -35,33 +35,60 @@ struct ReceivedParameters: Sendable {
 
     private static func decode(_ text: String) throws(APIFailure) -> [(String, String)] {
         guard !text.isEmpty else { return [] }
-        var seen = Set<String>()
         var pairs = [(String, String)]()
-        for item in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = percentDecode(parts[0])
-            let value = parts.count > 1 ? percentDecode(parts[1]) : ""
-            guard seen.insert(name).inserted else {
-                throw APIFailure(code: -1101, "Duplicate values for a parameter detected.")
+        for item in text.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let name: String
+            let value: String
+            if let equals = item.firstIndex(of: UInt8(ascii: "=")) {
+                name = percentDecode(item[..<equals])
+                value = percentDecode(item[item.index(after: equals)...])
+            } else {
+                name = percentDecode(item)
+                value = ""
             }
             pairs.append((name, value))
         }
+        try rejectDuplicates(pairs)
         return pairs
+    }
+
+    /// Rejects a name sent twice (-1101). A linear search checks the handful of parameters of a usual request
+    /// faster than hashing them. Long lists use a set, so a crafted request cannot make the check quadratic.
+    private static func rejectDuplicates(_ pairs: [(String, String)]) throws(APIFailure) {
+        var isDuplicated = false
+        if pairs.count <= 16 {
+            for index in pairs.indices.dropFirst() where pairs[..<index].contains(where: { $0.0 == pairs[index].0 }) {
+                isDuplicated = true
+            }
+        } else {
+            var seen = Set<String>()
+            isDuplicated = pairs.contains { !seen.insert($0.0).inserted }
+        }
+        if isDuplicated { throw APIFailure(code: -1101, "Duplicate values for a parameter detected.") }
     }
 
     /// Decodes `%XX` escapes and `+` (a space in form encoding) without touching other bytes.
     static func percentDecode(_ text: Substring) -> String {
+        percentDecode(text.utf8)
+    }
+
+    private static func percentDecode(_ utf8: Substring.UTF8View) -> String {
+        guard utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
+            return String(Substring(utf8))
+        }
         var bytes = [UInt8]()
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = Array(text.utf8)[...]
-        while let byte = iterator.popFirst() {
+        bytes.reserveCapacity(utf8.count)
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            index = utf8.index(after: index)
             if byte == UInt8(ascii: "+") {
                 bytes.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%"), iterator.count >= 2,
-                      let high = hexValue(iterator[iterator.startIndex]),
-                      let low = hexValue(iterator[iterator.startIndex + 1]) {
+            } else if byte == UInt8(ascii: "%"), utf8.distance(from: index, to: utf8.endIndex) >= 2,
+                      let high = hexValue(utf8[index]),
+                      let low = hexValue(utf8[utf8.index(after: index)]) {
                 bytes.append(high << 4 | low)
-                iterator = iterator.dropFirst(2)
+                index = utf8.index(index, offsetBy: 2)
             } else {
                 bytes.append(byte)
             }
