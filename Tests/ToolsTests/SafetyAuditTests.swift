@@ -271,6 +271,76 @@ private func problemMessages(_ verification: AuditVerification) -> [String] {
         #expect(AuditLog.verify(path: directory).isValid)
     }
 
+    @Test func linesAreCanonicalJSON() async throws {
+        let directory = SafetyFixtures.temporaryDirectory()
+        let log = AuditLog(directory: directory, maxFileBytes: 2_048)
+        let awkward = "quote \" backslash \\ tab \t newline \n nul \u{0} del \u{7F} sep \u{2028} é 🙂 \u{202E}"
+        let events = [
+            AuditEvent(.configurationValidated),
+            AuditEvent(
+                .toolInvocation,
+                requestID: awkward,
+                origin: .mcp,
+                tool: awkward,
+                arguments: .object(["text": .string(awkward), "n": .number(Decimal(string: "0.00001")!)]),
+                outcome: "error",
+                errorType: "validation_error",
+                errorMessage: awkward,
+                latencyMilliseconds: 12,
+                venue: .sim,
+                invocationID: "inv-1",
+                details: ["client_order_id": .string("x"), "list": .array([.bool(true), .null])]
+            ),
+            AuditEvent(.orderSubmitted, origin: .script, details: ["intent": .object(["symbol": .string("BTCUSDT")])]),
+            AuditEvent(.toolInvocation, tool: "get_ticker_price", arguments: .object([:]), outcome: "success"),
+        ]
+        // Enough events to rotate the 2 KiB file several times, so `log_rotated` records are checked too.
+        for round in 0..<12 {
+            for event in events { try await log.record(event, durable: round == 0) }
+        }
+
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".jsonl") }
+        #expect(files.count > 2)
+        var checked = 0
+        for file in files {
+            for line in try lines(of: directory + "/" + file) {
+                let parsed = try JSONValue.parse(Data(line.utf8))
+                #expect(parsed.serialized() == line)
+                checked += 1
+            }
+        }
+        #expect(checked >= 48)
+        #expect(AuditLog.verify(path: directory).isValid)
+        let head = try String(contentsOfFile: directory + "/audit.head", encoding: .utf8)
+        let last = try #require(AuditLog.verify(path: directory).last)
+        let expectedHead = JSONValue.object(["seq": .int64(last.seq), "hash": .string(last.hash)]).serialized()
+        #expect(head == expectedHead + String(repeating: " ", count: 127 - expectedHead.utf8.count) + "\n")
+    }
+
+    @Test func timestampsMatchStringFormatting() {
+        // The reference: the same fields formatted through strings.
+        func reference(_ date: Date) -> String {
+            let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+            var seconds = time_t(milliseconds / 1000)
+            var parts = tm()
+            gmtime_r(&seconds, &parts)
+            func pad(_ value: Int32, _ width: Int) -> String {
+                let text = String(value)
+                return String(repeating: "0", count: max(0, width - text.count)) + text
+            }
+            return pad(parts.tm_year + 1900, 4) + "-" + pad(parts.tm_mon + 1, 2) + "-" + pad(parts.tm_mday, 2) + "T"
+                + pad(parts.tm_hour, 2) + ":" + pad(parts.tm_min, 2) + ":" + pad(parts.tm_sec, 2) + "."
+                + pad(Int32(milliseconds % 1000), 3) + "Z"
+        }
+        var generator = ReliabilityFuzzer(seed: 11)
+        var dates = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 1_733_300_000.5)]
+        for _ in 0..<500 { dates.append(Date(timeIntervalSince1970: Double(generator.below(400_000_000_000_000)) / 100_000)) }
+        for date in dates {
+            #expect(AuditTimestamp.format(date) == reference(date), "\(date.timeIntervalSince1970)")
+        }
+        #expect(AuditTimestamp.format(Date(timeIntervalSince1970: 1_733_300_000.5)) == "2024-12-04T08:13:20.500Z")
+    }
+
     @Test func missingLogIsReported() {
         let path = SafetyFixtures.temporaryDirectory() + "/audit.jsonl"
 

@@ -84,6 +84,26 @@ private func auditRecords(_ home: String) throws -> [JSONValue] {
         #expect(limit.admit(at: start + 60.5) == 19.5)
     }
 
+    @Test func slidingWindowMatchesNaiveCount() {
+        // A reference that keeps every admitted time and counts those inside the window on each call.
+        var limit = SlidingWindowLimit(limit: 50, window: 10)
+        var reference: [Date] = []
+        var generator = ReliabilityFuzzer(seed: 7)
+        var now = Date(timeIntervalSince1970: 1_000)
+        var rejected = 0
+        for _ in 0..<5_000 {
+            now += Double(generator.below(400)) / 1_000
+            let inside = reference.filter { $0 > now - 10 }
+            let expected: TimeInterval? =
+                inside.count >= 50 ? inside[inside.count - 50].addingTimeInterval(10).timeIntervalSince(now) : nil
+            if expected == nil { reference.append(now) } else { rejected += 1 }
+            #expect(limit.admit(at: now) == expected)
+        }
+        // The mean gap of 0.2 s offers about 50 calls per window, so both outcomes occur often.
+        #expect(rejected > 100)
+        #expect(rejected < 4_000)
+    }
+
     @Test func everyInvocationWritesExactlyOneEvent() async throws {
         let home = SafetyFixtures.temporaryDirectory()
         let configuration = try SafetyFixtures.configuration(["MCP_MAX_REQUESTS_PER_MINUTE": "2"], home: home)

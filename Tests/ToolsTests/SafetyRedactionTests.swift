@@ -249,6 +249,54 @@ func leakedFragment(of secret: String, in text: String) -> String? {
         #expect(success.structured["data"]?["text"] == .string("ok [REDACTED]"))
     }
 
+    @Test func sensitiveNameOfStringMatchesBytes() {
+        let names = [
+            "signature", "Signature", "SIGNATURE", "signatures", "sig", "", "-", "_", "apiKey", "api_key", "API-KEY",
+            "a_p_i_k_e_y", "X-MBX-APIKEY", "x_mbx_apikey", "xmbxapikeyx", "apiSecret", "secret", "secret_key",
+            "Secret-Key", "secretKeys", "privateKey", "private_key_file", "password", "pass_word", "passwor",
+            "listenKey", "listen-key", "symbol", "price", "clientOrderId", "clé", "пароль",
+        ]
+        for name in names {
+            #expect(Redactor.isSensitiveName(name) == Redactor.isSensitiveName(Array(name.utf8)), "\(name)")
+        }
+    }
+
+    @Test func jsonRedactionMatchesFullRebuild() {
+        let secretRedactor = Redactor(secrets: [key, secret])
+        // The reference: redacts every string and rebuilds every container.
+        func rebuilt(_ value: JSONValue) -> JSONValue {
+            switch value {
+            case .string(let text):
+                return .string(secretRedactor.redact(text))
+            case .array(let elements):
+                return .array(elements.map(rebuilt))
+            case .object(let members):
+                var result: [String: JSONValue] = [:]
+                for (name, member) in members {
+                    let sensitive = Redactor.isSensitiveName(Array(name.utf8)) && member != .null && member != .string("")
+                    result[secretRedactor.redact(name)] = sensitive ? .string(Redactor.replacement) : rebuilt(member)
+                }
+                return .object(result)
+            case .null, .bool, .number:
+                return value
+            }
+        }
+        let values: [JSONValue] = [
+            .null,
+            .string("BTCUSDT"),
+            .string("echo \(secret)"),
+            .array([.string("a"), .string("b"), .string("key \(key)"), .int(3), .string("c")]),
+            .array([.array([.string("plain text of some length")]), .array([.string("x\(secret.prefix(12))")])]),
+            .object(["balances": .array([.object(["asset": .string("USDT"), "free": .number(Decimal(string: "1.5")!)])])]),
+            .object(["signature": .string("abc"), "apiKey": .null, "secret": .string(""), "msg": .string("ok")]),
+            .object(["\(secret.prefix(10))": .string("value"), "other": .bool(true)]),
+            .object(["nested": .object(["deeper": .array([.string("clean"), .string("\(key.suffix(9))")])])]),
+        ]
+        for value in values {
+            #expect(secretRedactor.redact(value) == rebuilt(value), "\(value.serialized())")
+        }
+    }
+
     /// Prints the redactor's cost per call for a typical result string and a 4 KiB one; a figure, not a check.
     @Test func redactorCostIsPrinted() {
         let short = "Order 28457283958123456 of BTCUSDT filled at 70000.12 for 0.00100000 BTC."

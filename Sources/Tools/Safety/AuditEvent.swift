@@ -105,20 +105,64 @@ package struct AuditEvent: Sendable, Equatable {
     }
 }
 
+/// An event's members as the audit log writes them: redacted, bounded, and serialized where they are JSON.
+/// `seq`, `prev_hash`, `hash` and `v` are added when the record is chained.
+struct AuditRecordFields {
+    var type: String
+    var time: String
+    /// Serialized JSON.
+    var arguments: String?
+    /// Serialized JSON object.
+    var details: String?
+    var errorMessage: String?
+    var errorType: String?
+    var invocationID: String?
+    var latencyMilliseconds: Int64?
+    var origin: String?
+    var outcome: String?
+    var requestID: String?
+    var tool: String?
+    var venue: String?
+
+    init(type: String, time: String) {
+        self.type = type
+        self.time = time
+    }
+}
+
 /// UTC timestamps with milliseconds, such as `2026-12-04T15:43:22.123Z`.
 package enum AuditTimestamp {
     package static func format(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let seconds = time_t(milliseconds / 1000)
-        var parts = tm()
-        var copy = seconds
-        gmtime_r(&copy, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        // Floor division, so times before 1970 keep a millisecond part from 0 to 999.
+        var seconds = time_t(milliseconds / 1000)
+        var fraction = milliseconds % 1000
+        if fraction < 0 {
+            seconds -= 1
+            fraction += 1000
         }
-        return pad(parts.tm_year + 1900, 4) + "-" + pad(parts.tm_mon + 1, 2) + "-" + pad(parts.tm_mday, 2) + "T"
-            + pad(parts.tm_hour, 2) + ":" + pad(parts.tm_min, 2) + ":" + pad(parts.tm_sec, 2) + "."
-            + pad(Int32(milliseconds % 1000), 3) + "Z"
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        // Writes a non-negative value with leading zeros up to `width` digits, then the separator.
+        func append(_ value: Int64, width: Int, then separator: UInt8) {
+            let start = bytes.count
+            var rest = value
+            repeat {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+            } while rest > 0 || bytes.count - start < width
+            bytes[start...].reverse()
+            bytes.append(separator)
+        }
+        append(Int64(parts.tm_year) + 1900, width: 4, then: UInt8(ascii: "-"))
+        append(Int64(parts.tm_mon) + 1, width: 2, then: UInt8(ascii: "-"))
+        append(Int64(parts.tm_mday), width: 2, then: UInt8(ascii: "T"))
+        append(Int64(parts.tm_hour), width: 2, then: UInt8(ascii: ":"))
+        append(Int64(parts.tm_min), width: 2, then: UInt8(ascii: ":"))
+        append(Int64(parts.tm_sec), width: 2, then: UInt8(ascii: "."))
+        append(fraction, width: 3, then: UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -43,6 +43,10 @@ package actor AuditLog {
 
     /// Directory of the log files; nil keeps records in memory.
     package nonisolated let directory: String?
+    /// Path of the current log file; nil for a log in memory.
+    package nonisolated let path: String?
+    private let headPath: String?
+    private let lockPath: String?
     package nonisolated let maxFileBytes: Int
     private let redactor: Redactor
     /// Receives `SECURITY_EVENT: {…}` lines for events from the MCP way in; nil when `MCP_LOG_SECURITY` is off.
@@ -67,6 +71,9 @@ package actor AuditLog {
         logger: Logger = .disabled
     ) {
         self.directory = directory
+        path = directory.map { ($0 as NSString).appendingPathComponent(Self.fileName) }
+        headPath = directory.map { ($0 as NSString).appendingPathComponent(Self.headFileName) }
+        lockPath = directory.map { ($0 as NSString).appendingPathComponent(Self.lockFileName) }
         self.maxFileBytes = maxFileBytes
         self.redactor = redactor
         self.securityEventSink = securityEventSink
@@ -77,11 +84,6 @@ package actor AuditLog {
         if descriptor >= 0 { close(descriptor) }
         if headDescriptor >= 0 { close(headDescriptor) }
         if lockDescriptor >= 0 { close(lockDescriptor) }
-    }
-
-    /// Path of the current log file; nil for a log in memory.
-    package nonisolated var path: String? {
-        directory.map { ($0 as NSString).appendingPathComponent(Self.fileName) }
     }
 
     /// A sink that writes each line to the process's stderr.
@@ -97,32 +99,37 @@ package actor AuditLog {
     /// - Throws: `AuditLogError` when the record cannot be written; callers sending an order must not send it.
     @discardableResult
     package func record(_ event: AuditEvent, durable: Bool = false) throws(AuditLogError) -> AuditReceipt {
-        var members = event.members
+        var fields = AuditRecordFields(type: event.type.rawValue, time: AuditTimestamp.format(event.time))
         // Control characters from input are written as visible `\u{…}` text: JSON escapes only C0 and DEL, and a
         // raw C1 or bidirectional control would act on the terminal of a person reading the log with `cat`.
         if let arguments = event.arguments {
-            members["arguments"] = Self.bounded(UntrustedText.escapingControls(redactor.redact(arguments)))
+            fields.arguments = Self.bounded(UntrustedText.escapingControls(redactor.redact(arguments)))
         }
         if let message = event.errorMessage {
-            members["error_message"] = .string(UntrustedText.escapingControls(redactor.redact(message)))
+            fields.errorMessage = UntrustedText.escapingControls(redactor.redact(message))
         }
         if !event.details.isEmpty {
-            members["details"] = UntrustedText.escapingControls(redactor.redact(JSONValue.object(event.details)))
+            fields.details = UntrustedText.escapingControls(redactor.redact(JSONValue.object(event.details))).serialized()
         }
         // The tool name and request id come from the client as sent: an unknown tool's name may be any text.
-        if let tool = event.tool { members["tool"] = .string(Self.boundedText(redactor.redact(tool))) }
-        if let requestID = event.requestID { members["request_id"] = .string(Self.boundedText(redactor.redact(requestID))) }
-        members["v"] = .int(1)
+        if let tool = event.tool { fields.tool = Self.boundedText(redactor.redact(tool)) }
+        if let requestID = event.requestID { fields.requestID = Self.boundedText(redactor.redact(requestID)) }
+        fields.origin = event.origin?.rawValue
+        fields.outcome = event.outcome
+        fields.errorType = event.errorType
+        fields.latencyMilliseconds = event.latencyMilliseconds.map(Int64.init)
+        fields.venue = event.venue?.rawValue
+        fields.invocationID = event.invocationID
 
         let receipt: AuditReceipt
-        let line: String
+        let line: [UInt8]
         if directory == nil {
-            (receipt, line) = appendInMemory(members)
+            (receipt, line) = appendInMemory(fields)
         } else {
-            (receipt, line) = try appendToFile(members, durable: durable)
+            (receipt, line) = try appendToFile(fields, durable: durable)
         }
         if let securityEventSink, event.origin == .mcp {
-            securityEventSink("SECURITY_EVENT: " + line)
+            securityEventSink("SECURITY_EVENT: " + String(decoding: line.dropLast(), as: UTF8.self))
         }
         return receipt
     }
@@ -140,15 +147,15 @@ package actor AuditLog {
     /// The records kept in memory, oldest first (only for a log without a directory).
     package var recordsInMemory: [String] { memoryLines }
 
-    private func appendInMemory(_ members: [String: JSONValue]) -> (AuditReceipt, String) {
-        let (receipt, line) = Self.chain(members, after: memoryHead)
+    private func appendInMemory(_ fields: AuditRecordFields) -> (AuditReceipt, [UInt8]) {
+        let (receipt, line) = Self.chain(fields, after: memoryHead)
         memoryHead = receipt
-        memoryLines.append(line)
+        memoryLines.append(String(decoding: line.dropLast(), as: UTF8.self))
         if memoryLines.count > Self.memoryLimit { memoryLines.removeFirst(memoryLines.count - Self.memoryLimit) }
         return (receipt, line)
     }
 
-    private func appendToFile(_ members: [String: JSONValue], durable: Bool) throws(AuditLogError) -> (AuditReceipt, String) {
+    private func appendToFile(_ fields: AuditRecordFields, durable: Bool) throws(AuditLogError) -> (AuditReceipt, [UInt8]) {
         guard let directory, let path else { throw AuditLogError(description: "The audit log has no directory.") }
         if lockDescriptor < 0 { try createDirectory(directory) }
         try lockDirectory(directory)
@@ -163,16 +170,15 @@ package actor AuditLog {
         var fileBytes = size ?? 0
 
         var head = try lastReceipt(path, size: fileBytes)
-        var (receipt, line) = Self.chain(members, after: head)
-        if head.seq > 0, fileBytes + line.utf8.count + 1 > maxFileBytes {
+        var (receipt, line) = Self.chain(fields, after: head)
+        if head.seq > 0, fileBytes + line.count > maxFileBytes {
             head = try rotate(path, after: head)
             fileBytes = fileSize()
-            (receipt, line) = Self.chain(members, after: head)
+            (receipt, line) = Self.chain(fields, after: head)
         }
 
-        let bytes = Data((line + "\n").utf8)
         do {
-            try SecureFile.writeAll(bytes, to: descriptor, path: path)
+            try SecureFile.writeAll(line, to: descriptor, path: path)
         } catch {
             throw AuditLogError(description: error.description)
         }
@@ -180,7 +186,7 @@ package actor AuditLog {
         writeHead(receipt, sync: durable)
         // The file is opened with O_APPEND and written under the lock, so its size is now the old size plus
         // this record; a writer that ignored the lock changes the size, and the next event then reads the file.
-        cachedTail = (fileBytes + bytes.count, receipt)
+        cachedTail = (fileBytes + line.count, receipt)
         return (receipt, line)
     }
 
@@ -211,15 +217,11 @@ package actor AuditLog {
         guard rename(path, rotatedPath) == 0 else { throw failure("Renaming", path) }
         chmod(rotatedPath, 0o400)
         try openCurrentFile(path)
-        let members: [String: JSONValue] = [
-            "type": .string(AuditEventType.logRotated.rawValue),
-            "time": .string(AuditTimestamp.format(Date())),
-            "details": .object(["previous_file": .string(rotatedName)]),
-            "v": .int(1),
-        ]
-        let (receipt, line) = Self.chain(members, after: head)
+        var fields = AuditRecordFields(type: AuditEventType.logRotated.rawValue, time: AuditTimestamp.format(Date()))
+        fields.details = JSONValue.object(["previous_file": .string(rotatedName)]).serialized()
+        let (receipt, line) = Self.chain(fields, after: head)
         do {
-            try SecureFile.writeAll(Data((line + "\n").utf8), to: descriptor, path: path)
+            try SecureFile.writeAll(line, to: descriptor, path: path)
         } catch {
             throw AuditLogError(description: error.description)
         }
@@ -246,6 +248,33 @@ package actor AuditLog {
         return (AuditReceipt(seq: head.seq + 1, hash: hash), joinedObject(pieces))
     }
 
+    /// Adds `seq` and `prev_hash` to an event's fields; returns the receipt and the line to write, newline included.
+    ///
+    /// The line is the same text as `chain(_:after:)` makes from the same members, built straight into bytes.
+    static func chain(_ fields: AuditRecordFields, after head: AuditReceipt) -> (AuditReceipt, [UInt8]) {
+        // Members in the sorted order of their keys.
+        var text = AuditRecordText(previousHash: head.hash)
+        text.append("arguments", serialized: fields.arguments)
+        text.append("details", serialized: fields.details)
+        text.append("error_message", string: fields.errorMessage)
+        text.append("error_type", string: fields.errorType)
+        text.markHashPosition()
+        text.append("invocation_id", string: fields.invocationID)
+        text.append("latency_ms", integer: fields.latencyMilliseconds)
+        text.append("origin", string: fields.origin)
+        text.append("outcome", string: fields.outcome)
+        text.append("prev_hash", string: head.hash)
+        text.append("request_id", string: fields.requestID)
+        text.append("seq", integer: head.seq + 1)
+        text.append("time", string: fields.time)
+        text.append("tool", string: fields.tool)
+        text.append("type", string: fields.type)
+        text.append("v", integer: 1)
+        text.append("venue", string: fields.venue)
+        let hash = text.hash()
+        return (AuditReceipt(seq: head.seq + 1, hash: hash), text.line(hash: hash))
+    }
+
     private static func joinedObject(_ pieces: [(key: String, text: String)]) -> String {
         var text = "{"
         text.reserveCapacity(pieces.reduce(2) { $0 + $1.text.utf8.count + 1 })
@@ -261,13 +290,15 @@ package actor AuditLog {
         SHA256Digest.hexHash(Array((previous + canonical).utf8))
     }
 
-    private static func bounded(_ arguments: JSONValue) -> JSONValue {
+    /// Returns the serialized arguments, or their length and hash when they are longer than `maximumArgumentsBytes`.
+    private static func bounded(_ arguments: JSONValue) -> String {
         let text = arguments.serialized()
-        guard text.utf8.count > maximumArgumentsBytes else { return arguments }
-        return .object([
+        guard text.utf8.count > maximumArgumentsBytes else { return text }
+        let summary: JSONValue = .object([
             "omitted_bytes": .int(text.utf8.count),
             "sha256": .string(SHA256Digest.hexHash(Array(text.utf8))),
         ])
+        return summary.serialized()
     }
 
     /// Returns `text` with control characters escaped, cut after `maximumTextBytes` bytes with its length.
@@ -287,7 +318,7 @@ package actor AuditLog {
     /// Takes the exclusive lock of the directory's `audit.lock` file. Writers lock this file rather than the log
     /// itself, because rotation replaces the log file while other processes may be waiting for it.
     private func lockDirectory(_ directory: String) throws(AuditLogError) {
-        let path = (directory as NSString).appendingPathComponent(Self.lockFileName)
+        let path = lockPath ?? (directory as NSString).appendingPathComponent(Self.lockFileName)
         if lockDescriptor < 0 {
             let opened = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
             guard opened >= 0 else { throw failure("Opening", path) }
@@ -378,12 +409,8 @@ package actor AuditLog {
     /// NOTE: a crash during that write could leave a torn head, although a write this short stays within one disk
     /// sector; verification skips a head file it cannot parse, so that would lose the check for removed lines.
     private func writeHead(_ receipt: AuditReceipt, sync: Bool) {
-        guard let directory else { return }
-        let path = (directory as NSString).appendingPathComponent(Self.headFileName)
-        let json: JSONValue = .object(["seq": .int64(receipt.seq), "hash": .string(receipt.hash)])
-        let text = json.serialized()
-        let padding = String(repeating: " ", count: max(0, Self.headFileWidth - 1 - text.utf8.count))
-        let bytes = Array((text + padding + "\n").utf8)
+        guard let path = headPath else { return }
+        let bytes = Self.headLine(receipt)
         if headDescriptor < 0 {
             let opened = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
             guard opened >= 0 else {
@@ -401,6 +428,23 @@ package actor AuditLog {
         if written != bytes.count || (sync && fsync(headDescriptor) != 0) {
             logger.error("audit head write failed", ["audit.error": failure("Writing", path).description])
         }
+    }
+
+    /// Returns the head file's line: `{"hash":…,"seq":…}` as `JSONValue.serialized()` writes it, padded with
+    /// spaces to `headFileWidth` bytes with the newline.
+    static func headLine(_ receipt: AuditReceipt) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(headFileWidth)
+        bytes.append(contentsOf: #"{"hash":"#.utf8)
+        AuditRecordText.appendString(receipt.hash, to: &bytes)
+        bytes.append(contentsOf: #","seq":"#.utf8)
+        bytes.append(contentsOf: String(receipt.seq).utf8)
+        bytes.append(UInt8(ascii: "}"))
+        if bytes.count < headFileWidth - 1 {
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: headFileWidth - 1 - bytes.count))
+        }
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
     }
 
     private func failure(_ operation: String, _ path: String) -> AuditLogError {

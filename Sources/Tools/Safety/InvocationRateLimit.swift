@@ -6,8 +6,12 @@ import Foundation
 package struct SlidingWindowLimit: Sendable {
     package let limit: Int
     package let window: TimeInterval
-    /// Times of the admitted calls still inside the window, oldest first.
+    /// Times of the admitted calls, oldest first; those before `firstInside` have left the window.
     private var admitted: [Date] = []
+    /// Index of the oldest admitted call still inside the window. Leaving calls only move this index, and
+    /// the array drops them in one step once they are at least half of it, so an admission costs amortized
+    /// constant time however high the limit is.
+    private var firstInside = 0
 
     package init(limit: Int, window: TimeInterval = 60) {
         self.limit = limit
@@ -17,12 +21,12 @@ package struct SlidingWindowLimit: Sendable {
     /// Admits a call at `now`, or returns the seconds until one would be admitted.
     package mutating func admit(at now: Date) -> TimeInterval? {
         let cutoff = now.addingTimeInterval(-window)
-        if let firstInside = admitted.firstIndex(where: { $0 > cutoff }) {
+        while firstInside < admitted.count, admitted[firstInside] <= cutoff { firstInside += 1 }
+        if firstInside > 0, firstInside * 2 >= admitted.count {
             admitted.removeFirst(firstInside)
-        } else {
-            admitted.removeAll()
+            firstInside = 0
         }
-        guard admitted.count >= limit else {
+        guard admitted.count - firstInside >= limit else {
             admitted.append(now)
             return nil
         }
@@ -57,10 +61,10 @@ package actor InvocationRateLimiter {
 
     /// Admits one invocation, or throws `rate_limit_exceeded` with the wait in `details.retry_after_seconds`.
     package func admit(_ origin: Origin) throws(ToolError) {
-        guard var limit = limits[origin] else { return }
-        let wait = limit.admit(at: clock())
-        limits[origin] = limit
-        guard let wait else { return }
+        guard let limit = limits[origin]?.limit else { return }
+        // The window is admitted in place: a copy taken out of the dictionary would share its array, and the
+        // next append would copy every admitted time, up to `limit` of them, on each call.
+        guard let wait = limits[origin]?.admit(at: clock()) ?? nil else { return }
         let seconds = max(1, Int(wait.rounded(.up)))
         let source: String
         switch origin {
@@ -70,7 +74,7 @@ package actor InvocationRateLimiter {
         }
         throw ToolError(
             .rateLimitExceeded,
-            "Too many tool calls from \(source): at most \(limit.limit) a minute are allowed. "
+            "Too many tool calls from \(source): at most \(limit) a minute are allowed. "
                 + "Try again in \(seconds) s.",
             hint: "The limit is MCP_MAX_REQUESTS_PER_MINUTE (ten times that for scripts); "
                 + "MCP_RATE_LIMIT_ENABLED=false turns it off.",

@@ -69,35 +69,60 @@ package struct Redactor: Sendable {
 
     /// Returns `text` with every secret replaced by `[REDACTED]`.
     package func redact(_ text: String) -> String {
-        // No rule can match fewer bytes than the shortest fragment.
-        guard text.utf8.count >= Self.minimumFragmentLength else { return text }
-        var copy = text
-        let redacted = copy.withUTF8 { redact(buffer: $0) }
-        return redacted ?? text
+        redactedIfChanged(text) ?? text
     }
 
     /// Returns `value` with every string redacted, and the value of every member whose name is sensitive
     /// (such as `signature` or `apiKey`) replaced.
     package func redact(_ value: JSONValue) -> JSONValue {
+        redactedIfChanged(value) ?? value
+    }
+
+    /// Returns the redacted value, or nil when no rule changes it. Unchanged arrays and objects are not rebuilt,
+    /// so a result without secrets costs one scan of its strings and keys and no new containers.
+    private func redactedIfChanged(_ value: JSONValue) -> JSONValue? {
         switch value {
         case .string(let text):
-            return .string(redact(text))
+            return redactedIfChanged(text).map(JSONValue.string)
         case .array(let elements):
-            return .array(elements.map(redact))
+            guard let first = elements.indices.first(where: { redactedIfChanged(elements[$0]) != nil }) else {
+                return nil
+            }
+            var redacted = Array(elements[..<first])
+            redacted.reserveCapacity(elements.count)
+            for element in elements[first...] { redacted.append(redact(element)) }
+            return .array(redacted)
         case .object(let members):
+            guard members.contains(where: { redactedMember($0.key, $0.value) != nil }) else { return nil }
             var redacted: [String: JSONValue] = [:]
+            redacted.reserveCapacity(members.count)
             for (name, member) in members {
-                let key = redact(name)
-                if Self.isSensitiveName(Array(name.utf8)), member != .null, member != .string("") {
-                    redacted[key] = .string(Self.replacement)
-                } else {
-                    redacted[key] = redact(member)
-                }
+                let changed = redactedMember(name, member)
+                redacted[changed?.name ?? name] = changed?.value ?? member
             }
             return .object(redacted)
         case .null, .bool, .number:
-            return value
+            return nil
         }
+    }
+
+    /// Returns one object member redacted, or nil when no rule changes its name or value.
+    private func redactedMember(_ name: String, _ member: JSONValue) -> (name: String, value: JSONValue)? {
+        let key = redactedIfChanged(name)
+        if Self.isSensitiveName(name), member != .null, member != .string("") {
+            return (key ?? name, .string(Self.replacement))
+        }
+        let value = redactedIfChanged(member)
+        guard key != nil || value != nil else { return nil }
+        return (key ?? name, value ?? member)
+    }
+
+    /// Returns `text` redacted, or nil when no rule changes it.
+    private func redactedIfChanged(_ text: String) -> String? {
+        // No rule can match fewer bytes than the shortest fragment.
+        guard text.utf8.count >= Self.minimumFragmentLength else { return nil }
+        var copy = text
+        return copy.withUTF8 { redact(buffer: $0) }
     }
 
     /// Returns a result whose structured content, messages and hints are redacted.
@@ -302,6 +327,18 @@ package struct Redactor: Sendable {
     static func isSensitiveName(_ name: [UInt8]) -> Bool {
         let normalized = name.filter { $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: "_") }.map(lowercased)
         return isSensitiveNormalized(normalized)
+    }
+
+    /// Checks a member name as `isSensitiveName(_: [UInt8])` does, comparing in place without copying it.
+    static func isSensitiveName(_ name: String) -> Bool {
+        sensitiveNames.contains { candidate in
+            var position = 0
+            for byte in name.utf8 where byte != UInt8(ascii: "-") && byte != UInt8(ascii: "_") {
+                guard position < candidate.count, candidate[position] == lowercased(byte) else { return false }
+                position += 1
+            }
+            return position == candidate.count
+        }
     }
 
     private static func isSensitiveNormalized(_ normalized: [UInt8]) -> Bool {

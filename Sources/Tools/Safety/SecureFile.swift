@@ -69,7 +69,7 @@ package enum SecureFile {
     }
 
     /// Writes every byte of `data` to an open descriptor, retrying short writes and interruptions.
-    package static func writeAll(_ data: Data, to descriptor: Int32, path: String) throws(SecureFileError) {
+    package static func writeAll(_ data: some ContiguousBytes, to descriptor: Int32, path: String) throws(SecureFileError) {
         let failure: Int32? = data.withUnsafeBytes { buffer -> Int32? in
             var offset = 0
             while offset < buffer.count {
