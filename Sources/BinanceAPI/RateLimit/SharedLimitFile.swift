@@ -106,7 +106,7 @@ package struct SharedLimitFile: Sendable {
 
     /// Replaces the file's bytes and returns them when all were written.
     private static func write(_ contents: Contents, to descriptor: Int32, previousLength: Int) -> Data? {
-        guard let data = try? JSONEncoder().encode(contents) else { return nil }
+        let data = encode(contents)
         // Overwriting in place and cutting off only a longer tail keeps the file's blocks. Readers take the lock, so
         // they never see a half-written file.
         let written = data.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
@@ -116,6 +116,21 @@ package struct SharedLimitFile: Sendable {
         }
         if previousLength > data.count { _ = ftruncate(descriptor, off_t(data.count)) }
         return data
+    }
+
+    /// Encodes the contents as compact JSON that `decode` reads back, with the scopes in key order.
+    private static func encode(_ contents: Contents) -> Data {
+        var text: [UInt8] = []
+        text.reserveCapacity(1024)
+        text.append(contentsOf: "{\"version\":\(contents.version),\"scopes\":{".utf8)
+        for (index, key) in contents.scopes.keys.sorted().enumerated() {
+            if index > 0 { text.append(UInt8(ascii: ",")) }
+            JSONText.appendString(key, to: &text)
+            text.append(UInt8(ascii: ":"))
+            contents.scopes[key]?.appendJSON(to: &text)
+        }
+        text.append(contentsOf: "}}".utf8)
+        return Data(text)
     }
 
     /// Decodes the file; an empty, malformed or older-format file gives empty contents.

@@ -122,15 +122,21 @@ extension MCPServer {
             progress: progress
         )
         let engine = self.engine
+        // Outside a batch the call writes its reply in the same actor step that removes it, so no other task has to
+        // wait for it, and shutdown counts the call as running until its reply is written.
+        let sendsReply = !isHandlingBatch
         let task = Task<JSONValue?, Never> {
             let result = await engine.invoke(name, arguments: arguments, invocation: invocation)
-            return self.finishCall(
+            let message = self.finishCall(
                 id: id,
                 tool: tool,
                 result: result,
                 revision: revision,
                 statelessConfirmer: statelessConfirmer
             )
+            guard sendsReply else { return message }
+            if let message { self.output.send(message) }
+            return nil
         }
         call.task = task
         calls[id] = call

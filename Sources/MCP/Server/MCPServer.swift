@@ -7,10 +7,12 @@ import Tools
 /// Speaks the handshake revisions (2024-11-05 to 2025-11-25) after an `initialize` request. A request whose `_meta`
 /// names a protocol version is served statelessly under 2026-07-28, and both kinds can share one process.
 package actor MCPServer {
-    /// The outcome of one message: no reply, a reply now, or a reply once a task finishes (nil when cancelled).
+    /// The outcome of one message: no reply, a reply now, or a reply once a task finishes.
     enum Reply {
         case none
         case now(JSONValue)
+        /// A running call. Inside a batch its task returns the reply, or nil when cancelled. Outside a batch the
+        /// task sends the reply itself and returns nil.
         case later(Task<JSONValue?, Never>)
     }
 
@@ -40,8 +42,11 @@ package actor MCPServer {
     var calls: [RequestID: Call] = [:]
     var pendingReplies: [RequestID: CheckedContinuation<OutgoingReply, Never>] = [:]
     var nextOutgoingNumber = 1
-    /// Replies of finished calls (and of batches) that are not yet handed to the sink; shutdown waits for them.
+    /// Replies of batches that are not yet handed to the sink; shutdown waits for them.
     var pendingDeliveries = 0
+    /// True while the elements of a batch are handled: their calls return their replies to the batch, and other
+    /// calls send their own when they finish.
+    var isHandlingBatch = false
     package private(set) var isShuttingDown = false
     private var isTerminating = false
 
@@ -153,12 +158,9 @@ package actor MCPServer {
             return
         case .now(let message):
             output.send(message)
-        case .later(let task):
-            pendingDeliveries += 1
-            Task {
-                if let message = await task.value { output.send(message) }
-                pendingDeliveries -= 1
-            }
+        case .later:
+            // A call outside a batch sends its reply itself when it finishes (see `callTool`).
+            return
         }
     }
 
@@ -174,7 +176,9 @@ package actor MCPServer {
             output.send(JSONRPCMessage.error(.invalidRequest("Invalid request: the batch is empty."), id: nil))
             return
         }
+        isHandlingBatch = true
         let replies = elements.map { handle($0) }
+        isHandlingBatch = false
         pendingDeliveries += 1
         Task {
             var messages: [JSONValue] = []

@@ -68,3 +68,56 @@ extension SharedLimitFileTests {
         #expect((size ?? 0) < 10_000)
     }
 }
+
+extension SharedLimitFileTests {
+    /// The file's layout as `JSONDecoder` reads it, independent of how the file is written.
+    private struct FileContents: Decodable {
+        var version: Int
+        var scopes: [String: RateLimiterState]
+    }
+
+    @Test func writtenFileDecodesWithJSONDecoder() throws {
+        let path = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let file = SharedLimitFile(path: path)
+        // Keys are free text (they contain the base URL), so they include characters JSON must escape.
+        let keys = ["http://127.0.0.1:8080 account=ab12 spot", "quote\" back\\slash\ttab\u{1}", "naïve €"]
+        var expected: [String: RateLimiterState] = [:]
+        for (offset, key) in keys.enumerated() {
+            let written = file.update(key, initial: RateLimiterState()) { state in
+                state.configure(LimitWindow.spotDefaults, at: Self.now - 5)
+                _ = state.reserve(RequestCost(weight: 3 + offset, orders: 1), now: Self.now, guardMilliseconds: 400)
+                state.pause(until: Self.now + 1000)
+                if offset == 1 { state.ban(until: Self.now + 60_000) }
+            }
+            expected[key] = try #require(written).state
+        }
+        // A counter that never saw a request keeps the window start `Int64.min`.
+        let untouched = try #require(file.update("fresh", initial: RateLimiterState(windows: [Self.window])) { $0.pause(until: 1) })
+        expected["fresh"] = untouched.state
+
+        let decoded = try JSONDecoder().decode(FileContents.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(decoded.version == 2)
+        #expect(decoded.scopes.count == expected.count)
+        for (key, state) in expected {
+            #expect(decoded.scopes[key] == state, "scope \(key)")
+        }
+    }
+
+    @Test func fileWrittenByJSONEncoderIsRead() throws {
+        let path = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var state = RateLimiterState(windows: [Self.window])
+        _ = state.reserve(RequestCost(weight: 11), now: Self.now)
+        struct Encoded: Encodable {
+            var version = 2
+            var scopes: [String: RateLimiterState]
+        }
+        try JSONEncoder().encode(Encoded(scopes: ["spot": state])).write(to: URL(fileURLWithPath: path))
+
+        let file = SharedLimitFile(path: path)
+        #expect(file.read("spot") == state)
+        Self.reserve(file, weight: 2)
+        #expect(Self.used(SharedLimitFile(path: path).read("spot")) == 13)
+    }
+}
