@@ -52,35 +52,64 @@ package struct TextTable: Sendable {
             widths[column] = max(widths[column], integerWidths[column] + fractionWidths[column])
         }
 
-        var lines: [String] = []
         let headerCells = (0..<columnCount).map { column -> String in
             alignments[column] == .decimal
                 ? Self.padLeft(headers[column], to: widths[column]) : Self.padRight(headers[column], to: widths[column])
         }
-        lines.append(style(Self.join(headerCells)))
-        lines.append(Self.join(widths.map { String(repeating: "-", count: $0) }))
+        // Rows are written as bytes into one buffer, which avoids making a string for every padded cell and line.
+        var output: [UInt8] = []
+        output.reserveCapacity((widths.reduce(0, +) + 2 * columnCount + 1) * (rows.count + 2))
+        output.append(contentsOf: style(Self.join(headerCells)).utf8)
+        output.append(UInt8(ascii: "\n"))
+        output.append(contentsOf: Self.join(widths.map { String(repeating: "-", count: $0) }).utf8)
         for row in rows {
-            let cells = (0..<columnCount).map { column -> String in
+            output.append(UInt8(ascii: "\n"))
+            let lineStart = output.count
+            for column in 0..<columnCount {
+                if column > 0 { Self.appendSpaces(2, to: &output) }
                 let cell = column < row.count ? row[column] : ""
+                let width = widths[column]
                 switch alignments[column] {
                 case .left:
-                    return Self.padRight(cell, to: widths[column])
+                    Self.appendPaddedRight(cell, to: width, into: &output)
                 case .mixed:
-                    guard Self.isNumber(cell) else { return Self.padRight(cell, to: widths[column]) }
-                    let (integer, fraction) = Self.splitNumber(cell)
-                    let aligned = Self.padLeft(integer, to: integerWidths[column]) + String(fraction)
-                    return Self.padRight(aligned, to: widths[column])
+                    guard Self.isNumber(cell) else {
+                        Self.appendPaddedRight(cell, to: width, into: &output)
+                        continue
+                    }
+                    let integer = Self.splitNumber(cell).integer
+                    let integerPadding = integerWidths[column] - integer.utf8.count
+                    Self.appendSpaces(integerPadding, to: &output)
+                    output.append(contentsOf: cell.utf8)
+                    Self.appendSpaces(width - max(integerPadding, 0) - cell.utf8.count, to: &output)
                 case .decimal:
-                    guard Self.isNumber(cell) else { return Self.padLeft(cell, to: widths[column]) }
+                    guard Self.isNumber(cell) else {
+                        Self.appendSpaces(width - Self.width(cell), to: &output)
+                        output.append(contentsOf: cell.utf8)
+                        continue
+                    }
                     let (integer, fraction) = Self.splitNumber(cell)
-                    let aligned = Self.padLeft(integer, to: integerWidths[column])
-                        + Self.padRight(fraction, to: fractionWidths[column])
-                    return Self.padLeft(aligned, to: widths[column])
+                    let integerWidth = max(integerWidths[column], integer.utf8.count)
+                    let fractionWidth = max(fractionWidths[column], fraction.utf8.count)
+                    Self.appendSpaces(width - integerWidth - fractionWidth, to: &output)
+                    Self.appendSpaces(integerWidth - integer.utf8.count, to: &output)
+                    output.append(contentsOf: cell.utf8)
+                    Self.appendSpaces(fractionWidth - fraction.utf8.count, to: &output)
                 }
             }
-            lines.append(Self.join(cells))
+            while output.count > lineStart, output.last == UInt8(ascii: " ") { output.removeLast() }
         }
-        return lines.joined(separator: "\n")
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private static func appendSpaces(_ count: Int, to output: inout [UInt8]) {
+        guard count > 0 else { return }
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count))
+    }
+
+    private static func appendPaddedRight(_ text: String, to width: Int, into output: inout [UInt8]) {
+        output.append(contentsOf: text.utf8)
+        appendSpaces(width - Self.width(text), to: &output)
     }
 
     /// Returns the rows alone, aligned as in `rendered`, without the header and rule lines.

@@ -169,9 +169,7 @@ final class ExchangeEngine: @unchecked Sendable {
             if endpoint.signed {
                 try authenticate(request, parameters: parameters, at: time)
             }
-            var allowed = endpoint.parameters
-            if endpoint.signed { allowed.formUnion(["timestamp", "recvWindow", "signature"]) }
-            try parameters.requireOnly(allowed)
+            try parameters.requireOnly(endpoint.parameters, alsoAllowing: endpoint.signed ? Self.signingParameters : [])
             advanceMatching(to: time)
             var context = RequestContext(time: time, headers: [:], fillBeforeCancel: fillBeforeCancel)
             let body = try endpoint.handler(self, parameters, &context)
@@ -232,14 +230,26 @@ final class ExchangeEngine: @unchecked Sendable {
     /// Returns the bytes the client signed: the raw query without its `signature` pair, followed by the raw body
     /// without its `signature` pair, with nothing re-encoded.
     static func signedPayload(query: String, body: Data) -> [UInt8] {
-        func strip(_ bytes: [UInt8]) -> [UInt8] {
-            guard !bytes.isEmpty else { return bytes }
-            let pairs = bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: false)
-            let kept = pairs.filter { !$0.starts(with: Array("signature=".utf8)) }
-            return Array(kept.joined(separator: [UInt8(ascii: "&")]))
+        var payload: [UInt8] = []
+        payload.reserveCapacity(query.utf8.count + body.count)
+        func appendPairs(of bytes: some Collection<UInt8>) {
+            var isFirst = true
+            for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: false)
+            where !pair.starts(with: signaturePrefix) {
+                if !isFirst { payload.append(UInt8(ascii: "&")) }
+                payload.append(contentsOf: pair)
+                isFirst = false
+            }
         }
-        return strip(Array(query.utf8)) + strip([UInt8](body))
+        appendPairs(of: query.utf8)
+        appendPairs(of: body)
+        return payload
     }
+
+    private static let signaturePrefix = Array("signature=".utf8)
+
+    /// Parameters every signed endpoint reads besides its own.
+    static let signingParameters: Set<String> = ["timestamp", "recvWindow", "signature"]
 }
 
 /// The request time and the headers a handler adds to a successful response.

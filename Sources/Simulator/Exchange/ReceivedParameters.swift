@@ -109,9 +109,9 @@ struct ReceivedParameters: Sendable {
 
     func has(_ name: String) -> Bool { values[name] != nil }
 
-    /// Rejects parameters outside `allowed` with Binance's -1104 count message.
-    func requireOnly(_ allowed: Set<String>) throws(APIFailure) {
-        let read = names.filter { allowed.contains($0) }.count
+    /// Rejects parameters outside `allowed` and `extra` with Binance's -1104 count message.
+    func requireOnly(_ allowed: Set<String>, alsoAllowing extra: Set<String> = []) throws(APIFailure) {
+        let read = names.filter { allowed.contains($0) || extra.contains($0) }.count
         if read < names.count {
             throw APIFailure(
                 code: -1104,

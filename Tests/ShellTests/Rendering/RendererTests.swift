@@ -21,6 +21,35 @@ struct TextTableTests {
         #expect(table.rendered().split(separator: "\n").last == "longer  22")
     }
 
+    @Test func decimalColumnPadsTextAndSigns() {
+        let table = TextTable(
+            headers: ["name", "value"],
+            rows: [["Ü-asset", "-1.5"], ["x", "n/a"], ["yy", "12.25"]],
+            alignments: [.left, .decimal]
+        )
+        let lines = table.rendered().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.count == 5)
+        #expect(lines[0] == "name" + String(repeating: " ", count: 5) + "value")
+        #expect(lines[1] == "-------  -----")
+        #expect(lines[2] == "Ü-asset  -1.5")
+        #expect(lines[3] == "x" + String(repeating: " ", count: 10) + "n/a")
+        #expect(lines[4] == "yy" + String(repeating: " ", count: 7) + "12.25")
+    }
+
+    @Test func mixedColumnAlignsNumbersOnly() {
+        let table = TextTable(
+            headers: ["", ""],
+            rows: [["price", "70000.5"], ["status", "FILLED"], ["qty", "0.125"], ["short"]],
+            alignments: [.left, .mixed]
+        )
+        #expect(table.renderedRows() == [
+            "price   70000.5",
+            "status  FILLED",
+            "qty" + String(repeating: " ", count: 9) + "0.125",
+            "short",
+        ])
+    }
+
     @Test(arguments: ["1", "-2.5", "0.00001", "70000.12"])
     func recognizesNumbers(_ text: String) { #expect(TextTable.isNumber(text)) }
 
