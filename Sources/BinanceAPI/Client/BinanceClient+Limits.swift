@@ -178,6 +178,27 @@ extension BinanceClient {
         return result
     }
 
+    /// Returns whether a response would change the state of `scope`, judged on the copy this client last read or
+    /// wrote. A response whose usage headers are within the counts of that copy, in the same windows, and that
+    /// earns no refund changes nothing, so the shared file is not opened for it. The copy includes this request's
+    /// own reservation, so the file held at least those counts when the request was admitted. NOTE: a refund by
+    /// another process since then can leave the file below a figure the server reports, and that figure is then
+    /// not raised in the file until the next response that exceeds the copy.
+    func changesLimiter(
+        _ scope: LimitScope,
+        usage: ServerUsage,
+        cost: RequestCost,
+        succeeded: Bool,
+        reservedAt: Int64,
+        now: Int64
+    ) -> Bool {
+        guard let known = limiters[scope] else { return true }
+        var updated = known
+        updated.observe(usage, sentAt: reservedAt, receivedAt: now)
+        updated.complete(cost, succeeded: succeeded, now: now, reservedAt: reservedAt)
+        return updated != known
+    }
+
     /// Returns the current state of `scope`, read from the shared file when one is configured.
     func currentLimiter(_ scope: LimitScope) -> RateLimiterState {
         if let stored = sharedLimits?.read(sharedKey(scope)) {

@@ -250,9 +250,11 @@ package actor BinanceClient {
         }
         let usage = ServerUsage(headers: response.headers, weightHeaderPrefix: scope.weightHeaderPrefix)
         let succeeded = failure == nil
-        withLimiter(scope) { state in
-            state.observe(usage, sentAt: reservedAt, receivedAt: now)
-            state.complete(cost, succeeded: succeeded, now: now, reservedAt: reservedAt)
+        if changesLimiter(scope, usage: usage, cost: cost, succeeded: succeeded, reservedAt: reservedAt, now: now) {
+            withLimiter(scope) { state in
+                state.observe(usage, sentAt: reservedAt, receivedAt: now)
+                state.complete(cost, succeeded: succeeded, now: now, reservedAt: reservedAt)
+            }
         }
         if let failure { throw failure }
         return response

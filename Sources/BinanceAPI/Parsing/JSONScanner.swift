@@ -3,6 +3,18 @@ import Foundation
 /// A forward-only reader over JSON bytes, for hand-written decoders of large responses where `JSONDecoder`
 /// is too slow (exchangeInfo has thousands of symbols). Every method throws `JSONScanner.Failure` on input
 /// it does not expect, and the caller then falls back to `JSONDecoder` for a precise error.
+///
+/// Objects and arrays are read with cursors rather than closures, and keys are matched against their raw
+/// bytes, so reading a member costs no `String`:
+///
+///     var key = try scanner.firstKey()
+///     while let current = key {
+///         switch current {
+///         case "symbol": name = try scanner.readString()
+///         default: try scanner.skipValue()
+///         }
+///         key = try scanner.nextKey()
+///     }
 struct JSONScanner {
     struct Failure: Error {}
 
@@ -14,13 +26,32 @@ struct JSONScanner {
         case null
     }
 
+    /// The name of an object member, compared with `case "name":` against its bytes.
+    struct Key {
+        /// The bytes between the quotes, escapes included.
+        let bytes: UnsafeRawBufferPointer
+        /// The decoded name, only for a key that contains escapes (`"sym\u0062ol"`).
+        let unescaped: String?
+
+        @inline(__always)
+        static func ~= (name: StaticString, key: Key) -> Bool {
+            if let unescaped = key.unescaped {
+                return name.withUTF8Buffer { unescaped.utf8.elementsEqual($0) }
+            }
+            return JSONScanner.bytes(key.bytes, equal: name)
+        }
+    }
+
     let bytes: UnsafeRawBufferPointer
     private(set) var index = 0
+    /// Whether the string `readStringRange` read last contains a backslash, so callers need not search it again.
+    private(set) var lastStringHasEscapes = false
 
     init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
     // MARK: - Structure
 
+    @inline(__always)
     mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
@@ -31,6 +62,7 @@ struct JSONScanner {
     }
 
     /// Consumes `byte` after optional whitespace.
+    @inline(__always)
     mutating func expect(_ byte: UInt8) throws {
         skipWhitespace()
         guard index < bytes.count, bytes[index] == byte else { throw Failure() }
@@ -38,6 +70,7 @@ struct JSONScanner {
     }
 
     /// Consumes `byte` after optional whitespace if it is next; returns whether it was.
+    @inline(__always)
     mutating func consume(_ byte: UInt8) -> Bool {
         skipWhitespace()
         guard index < bytes.count, bytes[index] == byte else { return false }
@@ -45,41 +78,99 @@ struct JSONScanner {
         return true
     }
 
-    /// Calls `body` with each key of an object, positioned at its value, which `body` must consume.
-    mutating func readObject(_ body: (inout JSONScanner, String) throws -> Void) throws {
+    /// Consumes the `{` of an object and returns its first key, positioned at the value; nil for `{}`.
+    mutating func firstKey() throws -> Key? {
         try expect(UInt8(ascii: "{"))
-        if consume(UInt8(ascii: "}")) { return }
-        repeat {
-            let key = try readString()
-            try expect(UInt8(ascii: ":"))
-            try body(&self, key)
-        } while consume(UInt8(ascii: ","))
-        try expect(UInt8(ascii: "}"))
+        if consume(UInt8(ascii: "}")) { return nil }
+        return try readKey()
     }
 
-    /// Calls `body` for each element of an array, positioned at the element, which `body` must consume.
-    mutating func readArray(_ body: (inout JSONScanner) throws -> Void) throws {
+    /// After a member's value, returns the next key, positioned at its value; nil after the closing `}`.
+    mutating func nextKey() throws -> Key? {
+        if consume(UInt8(ascii: ",")) { return try readKey() }
+        try expect(UInt8(ascii: "}"))
+        return nil
+    }
+
+    /// Consumes the `[` of an array; returns false for `[]`, which is then consumed whole.
+    mutating func enterArray() throws -> Bool {
         try expect(UInt8(ascii: "["))
-        if consume(UInt8(ascii: "]")) { return }
-        repeat {
-            try body(&self)
-        } while consume(UInt8(ascii: ","))
+        return !consume(UInt8(ascii: "]"))
+    }
+
+    /// After an element, returns whether another follows; false after the closing `]`.
+    mutating func nextElement() throws -> Bool {
+        if consume(UInt8(ascii: ",")) { return true }
         try expect(UInt8(ascii: "]"))
+        return false
+    }
+
+    private mutating func readKey() throws -> Key {
+        let range = try readStringRange()
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
+        try expect(UInt8(ascii: ":"))
+        guard lastStringHasEscapes else { return Key(bytes: slice, unescaped: nil) }
+        return Key(bytes: slice, unescaped: try Self.unescape(slice))
     }
 
     // MARK: - Values
 
     mutating func readString() throws -> String {
-        let range = try readStringRange()
-        let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
-        guard slice.contains(UInt8(ascii: "\\")) else { return String(decoding: slice, as: UTF8.self) }
-        return try Self.unescape(slice)
+        try string(.string(try readStringRange()))
+    }
+
+    /// Reads a string and returns the range of its contents between the quotes, escapes included.
+    mutating func readStringRange() throws -> Range<Int> {
+        try expect(UInt8(ascii: "\""))
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { throw Failure() }
+        let start = index
+        var position = index
+        let end = bytes.count
+        lastStringHasEscapes = false
+        // Most bytes of an exchangeInfo body are inside strings, so this loop reads through a pointer and tests
+        // the common case (a printable byte that is neither a quote nor a backslash) first.
+        while position < end {
+            let byte = base[position]
+            if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                position += 1
+            } else if byte == UInt8(ascii: "\"") {
+                index = position + 1
+                return start..<position
+            } else if byte == UInt8(ascii: "\\") {
+                lastStringHasEscapes = true
+                position += 2
+            } else {
+                throw Failure()
+            }
+        }
+        throw Failure()
     }
 
     mutating func readStringArray() throws -> [String] {
         var values: [String] = []
-        try readArray { scanner in values.append(try scanner.readString()) }
+        var more = try enterArray()
+        while more {
+            values.append(try readString())
+            more = try nextElement()
+        }
         return values
+    }
+
+    /// Skips an array after checking that every element is a string, as decoding it as `[String]` would.
+    mutating func skipStringArray() throws {
+        var more = try enterArray()
+        while more {
+            _ = try readStringRange()
+            more = try nextElement()
+        }
+    }
+
+    /// Returns the range of a whole array value, brackets included, after checking that its elements are strings.
+    mutating func readStringArrayRange() throws -> Range<Int> {
+        skipWhitespace()
+        let start = index
+        try skipStringArray()
+        return start..<index
     }
 
     mutating func readBool() throws -> Bool {
@@ -91,20 +182,12 @@ struct JSONScanner {
 
     /// Reads an integer written as a JSON number or as a string of digits.
     mutating func readInteger() throws -> Int64 {
-        skipWhitespace()
-        let range =
-            index < bytes.count && bytes[index] == UInt8(ascii: "\"") ? try readStringRange() : readNumberRange()
-        guard let value = Self.integer(bytes, range) else { throw Failure() }
-        return value
+        try integer(try readNumberOrString())
     }
 
     /// Reads a decimal written as a JSON string (`"0.01000000"`) or number, with `DecimalText.parse`'s rules.
     mutating func readDecimal() throws -> DecimalValue {
-        skipWhitespace()
-        let range =
-            index < bytes.count && bytes[index] == UInt8(ascii: "\"") ? try readStringRange() : readNumberRange()
-        guard let value = Self.decimal(bytes, range) else { throw Failure() }
-        return DecimalValue(value)
+        try decimal(try readNumberOrString())
     }
 
     mutating func readScalar() throws -> Scalar {
@@ -123,14 +206,28 @@ struct JSONScanner {
         }
     }
 
-    /// Skips one value of any type.
+    /// Skips one value of any type without building it; object keys are checked to be strings, not decoded.
     mutating func skipValue() throws {
         skipWhitespace()
         guard index < bytes.count else { throw Failure() }
         switch bytes[index] {
-        case UInt8(ascii: "{"): try readObject { scanner, _ in try scanner.skipValue() }
-        case UInt8(ascii: "["): try readArray { scanner in try scanner.skipValue() }
-        default: _ = try readScalar()
+        case UInt8(ascii: "{"):
+            index += 1
+            if consume(UInt8(ascii: "}")) { return }
+            repeat {
+                _ = try readStringRange()
+                try expect(UInt8(ascii: ":"))
+                try skipValue()
+            } while consume(UInt8(ascii: ","))
+            try expect(UInt8(ascii: "}"))
+        case UInt8(ascii: "["):
+            var more = try enterArray()
+            while more {
+                try skipValue()
+                more = try nextElement()
+            }
+        default:
+            _ = try readScalar()
         }
     }
 
@@ -174,27 +271,36 @@ struct JSONScanner {
         return try Self.unescape(slice)
     }
 
+    /// Returns the string `scalar` as a `Key`, so `switch` can match it against names without making a `String`.
+    func key(_ scalar: Scalar) throws -> Key {
+        guard case .string(let range) = scalar else { throw Failure() }
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
+        guard slice.contains(UInt8(ascii: "\\")) else { return Key(bytes: slice, unescaped: nil) }
+        return Key(bytes: slice, unescaped: try Self.unescape(slice))
+    }
+
+    /// Returns whether the bytes at `first` and `second` are the same.
+    func bytes(in first: Range<Int>, equalBytesIn second: Range<Int>) -> Bool {
+        guard first.count == second.count else { return false }
+        guard !first.isEmpty, let base = bytes.baseAddress else { return true }
+        return memcmp(base + first.lowerBound, base + second.lowerBound, first.count) == 0
+    }
+
     // MARK: - Helpers
 
-    /// Reads a string and returns the range of its contents, escapes included.
-    private mutating func readStringRange() throws -> Range<Int> {
-        try expect(UInt8(ascii: "\""))
-        let start = index
-        while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: "\""):
-                let range = start..<index
-                index += 1
-                return range
-            case UInt8(ascii: "\\"):
-                index += 2
-            case 0..<0x20:
-                throw Failure()
-            default:
-                index += 1
-            }
-        }
-        throw Failure()
+    @inline(__always)
+    static func bytes(_ slice: UnsafeRawBufferPointer, equal name: StaticString) -> Bool {
+        // The length differs for most names a key is compared with, so that check comes first.
+        let count = name.utf8CodeUnitCount
+        guard slice.count == count else { return false }
+        guard count > 0, let base = slice.baseAddress else { return true }
+        return memcmp(base, name.utf8Start, count) == 0
+    }
+
+    private mutating func readNumberOrString() throws -> Scalar {
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\"") { return .string(try readStringRange()) }
+        return .number(readNumberRange())
     }
 
     private mutating func readNumberRange() -> Range<Int> {
@@ -238,7 +344,8 @@ struct JSONScanner {
         return isNegative ? -value : value
     }
 
-    /// Parses plain decimal text; falls back to `DecimalText.parse` for long or unusual input.
+    /// Parses plain decimal text of up to 19 digits that fit in a `UInt64`; falls back to `DecimalText.parse` for
+    /// longer or unusual input.
     private static func decimal(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Decimal? {
         var significand: UInt64 = 0
         var digits = 0
@@ -257,14 +364,19 @@ struct JSONScanner {
             } else {
                 let digit = byte &- UInt8(ascii: "0")
                 guard digit < 10 else { return slowDecimal(bytes, range) }
-                significand = significand &* 10 &+ UInt64(digit)
+                // Binance writes some maximums with 19 digits (`92233720368.54775807`), which still fit.
+                let (tens, overflow) = significand.multipliedReportingOverflow(by: 10)
+                let (sum, carry) = tens.addingReportingOverflow(UInt64(digit))
+                guard !overflow, !carry else { return slowDecimal(bytes, range) }
+                significand = sum
                 digits += 1
                 if seenPoint { scale += 1 }
             }
             position += 1
         }
         guard digits > 0 else { return nil }
-        guard digits <= 18 else { return slowDecimal(bytes, range) }
+        // Longer text takes `DecimalText.parse`, which rejects over 60 characters.
+        guard digits <= 19, range.count <= 60 else { return slowDecimal(bytes, range) }
         let sign: FloatingPointSign = isNegative && significand != 0 ? .minus : .plus
         return Decimal(sign: sign, exponent: -scale, significand: Decimal(significand))
     }

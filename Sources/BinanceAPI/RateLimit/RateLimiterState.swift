@@ -280,25 +280,64 @@ package struct ServerUsage: Sendable, Equatable {
     /// - Parameter weightHeaderPrefix: the lower-case name of the weight header before its interval:
     ///   `x-sapi-used-ip-weight-` and `x-sapi-used-uid-weight-` for `/sapi` endpoints.
     package init(headers: [String: String], weightHeaderPrefix: String = "x-mbx-used-weight-") {
-        // The name is checked before the value is trimmed and read: Foundation's trimming is slow, and most
-        // headers of a reply are not limit headers.
+        // Names are matched byte by byte, without making lower-case copies, because every reply passes through
+        // here and most of its headers are not limit headers.
         for (name, value) in headers {
-            let lower = name.lowercased()
-            if let interval = Self.interval(lower, prefix: weightHeaderPrefix) {
-                if let count = Int(value.trimmingCharacters(in: .whitespaces)) { usedWeight[interval] = count }
-            } else if let interval = Self.interval(lower, prefix: "x-mbx-order-count-") {
-                if let count = Int(value.trimmingCharacters(in: .whitespaces)) { orderCount[interval] = count }
+            if let interval = Self.interval(name, prefix: weightHeaderPrefix) {
+                if let count = Self.count(value) { usedWeight[interval] = count }
+            } else if let interval = Self.interval(name, prefix: "x-mbx-order-count-") {
+                if let count = Self.count(value) { orderCount[interval] = count }
             }
         }
     }
 
+    /// Returns the window length in milliseconds that ends a header name starting with `prefix`, in any case.
+    /// Returns nil when the name does not match or the length does not fit in `Int64`.
     private static func interval(_ name: String, prefix: String) -> Int64? {
-        guard name.hasPrefix(prefix) else { return nil }
-        let suffix = name.dropFirst(prefix.count)
-        guard let unitCharacter = suffix.last, let number = Int64(suffix.dropLast()), number > 0,
-            let unit = LimitWindow.unitMilliseconds[String(unitCharacter).uppercased()]
-        else { return nil }
-        return number * unit
+        let bytes = name.utf8
+        var index = bytes.startIndex
+        for expected in prefix.utf8 {
+            guard index != bytes.endIndex, lowercased(bytes[index]) == expected else { return nil }
+            index = bytes.index(after: index)
+        }
+        var number: Int64 = 0
+        var digitCount = 0
+        while index != bytes.endIndex, let digit = digitValue(bytes[index]) {
+            let (product, productOverflow) = number.multipliedReportingOverflow(by: 10)
+            let (sum, sumOverflow) = product.addingReportingOverflow(Int64(digit))
+            guard !productOverflow, !sumOverflow else { return nil }
+            number = sum
+            digitCount += 1
+            index = bytes.index(after: index)
+        }
+        guard digitCount > 0, number > 0, index != bytes.endIndex else { return nil }
+        let unitMilliseconds: Int64
+        switch lowercased(bytes[index]) {
+        case UInt8(ascii: "s"): unitMilliseconds = 1000
+        case UInt8(ascii: "m"): unitMilliseconds = 60_000
+        case UInt8(ascii: "h"): unitMilliseconds = 3_600_000
+        case UInt8(ascii: "d"): unitMilliseconds = 86_400_000
+        default: return nil
+        }
+        guard bytes.index(after: index) == bytes.endIndex else { return nil }
+        let (milliseconds, overflow) = number.multipliedReportingOverflow(by: unitMilliseconds)
+        return overflow ? nil : milliseconds
+    }
+
+    /// Reads a header value as a count, ignoring spaces and tabs around it.
+    private static func count(_ value: String) -> Int? {
+        var text = Substring(value)
+        while let first = text.utf8.first, first == 32 || first == 9 { text = text.dropFirst() }
+        while let last = text.utf8.last, last == 32 || last == 9 { text = text.dropLast() }
+        return Int(text)
+    }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte >= 65 && byte <= 90 ? byte + 32 : byte
+    }
+
+    private static func digitValue(_ byte: UInt8) -> UInt8? {
+        byte >= 48 && byte <= 57 ? byte - 48 : nil
     }
 }
 
@@ -343,15 +382,38 @@ extension LimitWindow {
 
 /// Writers of compact JSON text into a byte buffer.
 enum JSONText {
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// Appends `,"name":value`. The name is copied as it is, so it must need no escaping.
-    static func appendMember(_ name: String, _ value: some BinaryInteger, to text: inout [UInt8]) {
-        text.append(contentsOf: ",\"\(name)\":\(value)".utf8)
+    static func appendMember(_ name: StaticString, _ value: Int64, to text: inout [UInt8]) {
+        text.append(UInt8(ascii: ","))
+        text.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { text.append(contentsOf: $0) }
+        text.append(UInt8(ascii: "\""))
+        text.append(UInt8(ascii: ":"))
+        appendInteger(value, to: &text)
+    }
+
+    static func appendMember(_ name: StaticString, _ value: Int, to text: inout [UInt8]) {
+        appendMember(name, Int64(value), to: &text)
+    }
+
+    /// Appends the decimal digits of `value`, with a minus sign when it is negative.
+    static func appendInteger(_ value: Int64, to text: inout [UInt8]) {
+        if value < 0 { text.append(UInt8(ascii: "-")) }
+        // The magnitude is unsigned, so `Int64.min` needs no special case.
+        var magnitude = value.magnitude
+        let start = text.count
+        repeat {
+            text.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        text[start...].reverse()
     }
 
     /// Appends `value` as a JSON string: quotes, backslashes and control characters are escaped, and
     /// everything else is copied as UTF-8.
     static func appendString(_ value: String, to text: inout [UInt8]) {
-        let hexDigits = Array("0123456789abcdef".utf8)
         text.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {

@@ -122,7 +122,9 @@ package struct SharedLimitFile: Sendable {
     private static func encode(_ contents: Contents) -> Data {
         var text: [UInt8] = []
         text.reserveCapacity(1024)
-        text.append(contentsOf: "{\"version\":\(contents.version),\"scopes\":{".utf8)
+        text.append(contentsOf: #"{"version":"#.utf8)
+        JSONText.appendInteger(Int64(contents.version), to: &text)
+        text.append(contentsOf: #","scopes":{"#.utf8)
         for (index, key) in contents.scopes.keys.sorted().enumerated() {
             if index > 0 { text.append(UInt8(ascii: ",")) }
             JSONText.appendString(key, to: &text)

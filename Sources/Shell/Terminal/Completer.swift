@@ -34,7 +34,14 @@ package struct Completer: Sendable {
         }
         let typed = String(decoding: Array(line.utf8)[current.start...], as: UTF8.self)
         let found = candidates(for: current.text, after: previous)
+        // `requoted` leaves every candidate as it is unless the word has a quote or backslash; checking that once
+        // keeps thousands of symbol candidates cheap.
+        guard typed.utf8.contains(where: Self.isQuoteOrEscape) else { return (current.start, found) }
         return (current.start, found.map { Self.requoted($0, typed: typed, openQuote: current.openQuote) })
+    }
+
+    private static func isQuoteOrEscape(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
     /// Writes a candidate the way the user started typing it: a word begun with a quote keeps that quote, which

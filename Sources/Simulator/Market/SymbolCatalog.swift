@@ -170,9 +170,12 @@ final class SymbolCatalog: @unchecked Sendable {
         }
         // The client's fast exchangeInfo reader serves the simulator too: it reads the 3.6 MB snapshot in a
         // fraction of the time JSONSerialization took. A body it does not accept takes the dictionary path.
-        if let info = ExchangeInfo.fastDecode(from: data), info.symbols.count == objects.count {
-            for (symbol, object) in zip(info.symbols, objects) {
-                let rules = SymbolRules(info: symbol)
+        var read: [SymbolRules] = []
+        read.reserveCapacity(objects.count)
+        if ExchangeInfo.readTradingRules(from: data, { read.append(SymbolRules(info: $0)) }) != nil,
+            read.count == objects.count
+        {
+            for (rules, object) in zip(read, objects) {
                 result.order.append(rules.symbol)
                 result.rules[rules.symbol] = rules
                 result.rawSymbol[rules.symbol] = object
@@ -224,6 +227,11 @@ extension SymbolRules {
     /// same defaults as `init?(dictionary:)` for the optional members. A test compares the two initializers on
     /// every bundled symbol, so a field added to one and not the other fails it.
     init(info: SymbolInfo) {
+        self.init(info: SymbolTradingRules(info))
+    }
+
+    /// Takes the fields the simulator enforces from the trading rules the client's exchangeInfo reader read.
+    init(info: SymbolTradingRules) {
         let filters = info.filters
         self.init(
             symbol: info.symbol,

@@ -194,18 +194,29 @@ package final class LoopbackHTTPServer: @unchecked Sendable {
 
     /// Writes the response in one buffer; returns false when the peer is gone.
     private static func write(_ connection: Int32, _ response: HTTPResponse, keepAlive: Bool, truncateTo: Int?) -> Bool {
-        var head = "HTTP/1.1 \(response.status) \(reason(response.status))\r\n"
         var headers = response.headers
         if headers["content-type"] == nil { headers["content-type"] = "application/json;charset=UTF-8" }
         headers["content-length"] = String(response.body.count)
         headers["connection"] = keepAlive ? "keep-alive" : "close"
+        // The head is built as bytes, which costs less per request than concatenating strings.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512 + response.body.count)
+        bytes.append(contentsOf: "HTTP/1.1 \(response.status) \(reason(response.status))\r\n".utf8)
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
-            head += "\(canonicalName(name)): \(value)\r\n"
+            appendCanonicalName(name, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(UInt8(ascii: " "))
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(13)
+            bytes.append(10)
         }
-        head += "\r\n"
-        var bytes = [UInt8](head.utf8)
+        bytes.append(13)
+        bytes.append(10)
+        let headLength = bytes.count
         bytes.append(contentsOf: response.body)
-        if let truncateTo { bytes = Array(bytes.prefix(head.utf8.count + max(0, min(truncateTo, response.body.count)))) }
+        if let truncateTo {
+            bytes.removeSubrange((headLength + max(0, min(truncateTo, response.body.count)))...)
+        }
         return send(connection, bytes)
     }
 
@@ -224,6 +235,21 @@ package final class LoopbackHTTPServer: @unchecked Sendable {
             offset += sent
         }
         return true
+    }
+
+    /// Appends `canonicalName(name)` as UTF-8, without making a string for ASCII names.
+    static func appendCanonicalName(_ name: String, to bytes: inout [UInt8]) {
+        guard name.utf8.allSatisfy({ $0 < 0x80 }) else {
+            bytes.append(contentsOf: canonicalName(name).utf8)
+            return
+        }
+        let upperAll = name.hasPrefix("x-mbx-") || name.hasPrefix("x-sapi-")
+        var previous = UInt8(ascii: "-")
+        for byte in name.utf8 {
+            let upper = upperAll || previous == UInt8(ascii: "-")
+            bytes.append(upper && byte >= 97 && byte <= 122 ? byte - 32 : byte)
+            previous = byte
+        }
     }
 
     /// `x-mbx-used-weight-1m` → `X-MBX-USED-WEIGHT-1M`, `content-type` → `Content-Type`, as Binance writes them.

@@ -141,11 +141,13 @@ package actor ExchangeInfoCache {
             marketFetches[market] = fetch
         }
         let symbols = try await Self.value(of: fetch)
-        let entry = Entry(
-            symbols: Dictionary(symbols.map { ($0.symbol, $0) }, uniquingKeysWith: { first, _ in first }),
-            ordered: symbols,
-            fetchedAt: now()
-        )
+        // A symbol listed twice keeps its first rules.
+        var bySymbol: [String: SymbolRules] = [:]
+        bySymbol.reserveCapacity(symbols.count)
+        for rules in symbols where bySymbol[rules.symbol] == nil {
+            bySymbol[rules.symbol] = rules
+        }
+        let entry = Entry(symbols: bySymbol, ordered: symbols, fetchedAt: now())
         if marketFetches[market] == fetch {
             marketFetches[market] = nil
             entries[market] = entry
@@ -159,7 +161,8 @@ package actor ExchangeInfoCache {
                 // The typed spot model requires members futures symbols lack, so futures use the lenient decoding.
                 return try await client.send(.futuresExchangeInfo, as: ExchangeRules.self).symbols
             }
-            return try await client.send(.exchangeInfo, as: ExchangeInfo.self).symbols.map(SymbolRules.init)
+            // Only the members the rules keep are read, and no `ExchangeInfo` of every symbol is built beside them.
+            return try await client.sendTradingRules(transform: SymbolRules.init)
         } catch {
             throw ToolError(binance: error, endpoint: market == .futures ? .futuresExchangeInfo : .exchangeInfo)
         }

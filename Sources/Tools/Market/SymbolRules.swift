@@ -32,42 +32,6 @@ package struct SymbolRules: Sendable, Equatable, Decodable {
     package var stepSize: Decimal { filter("LOT_SIZE")?.stepSize?.value ?? 0 }
 }
 
-/// One entry of a symbol's `filters`. Every member but the type is optional because each filter type has its
-/// own members. Spot and futures also name some of them differently (`minNotional` against `notional`).
-package struct SymbolFilter: Sendable, Equatable, Decodable {
-    package var filterType: String
-    package var minPrice: DecimalValue?
-    package var maxPrice: DecimalValue?
-    package var tickSize: DecimalValue?
-    package var minQty: DecimalValue?
-    package var maxQty: DecimalValue?
-    package var stepSize: DecimalValue?
-    package var minNotional: DecimalValue?
-    package var maxNotional: DecimalValue?
-    /// Futures MIN_NOTIONAL's minimum, which spot calls `minNotional`.
-    package var notional: DecimalValue?
-    package var applyToMarket: Bool?
-    package var applyMinToMarket: Bool?
-    package var applyMaxToMarket: Bool?
-    package var bidMultiplierUp: DecimalValue?
-    package var bidMultiplierDown: DecimalValue?
-    package var askMultiplierUp: DecimalValue?
-    package var askMultiplierDown: DecimalValue?
-    package var multiplierUp: DecimalValue?
-    package var multiplierDown: DecimalValue?
-    package var avgPriceMins: Int?
-    package var limit: Int?
-    package var maxNumOrders: Int?
-    package var maxNumAlgoOrders: Int?
-    /// TRAILING_DELTA bounds in basis points: "above" for orders that trigger on a rise, "below" on a fall.
-    package var minTrailingAboveDelta: Int?
-    package var maxTrailingAboveDelta: Int?
-    package var minTrailingBelowDelta: Int?
-    package var maxTrailingBelowDelta: Int?
-
-    package init(filterType: String) { self.filterType = filterType }
-}
-
 /// The parts of an exchangeInfo response the tools use.
 package struct ExchangeRules: Sendable, Decodable {
     package var serverTime: Int64?
@@ -77,10 +41,16 @@ package struct ExchangeRules: Sendable, Decodable {
 extension SymbolRules {
     /// Converts the client's typed spot `SymbolInfo` into the rules the order check reads.
     package init(_ info: SymbolInfo) {
+        self.init(SymbolTradingRules(info))
+    }
+
+    /// Converts the trading rules the client read from spot exchangeInfo into the rules the order check reads.
+    package init(_ info: SymbolTradingRules) {
         let typed = info.filters
         var filters: [SymbolFilter] = []
+        filters.reserveCapacity(11)
         if let price = typed.priceFilter {
-            var filter = SymbolFilter(filterType: "PRICE_FILTER")
+            var filter = SymbolFilter(filterType: "PRICE_FILTER", memberCount: 3)
             filter.minPrice = price.minPrice
             filter.maxPrice = price.maxPrice
             filter.tickSize = price.tickSize
@@ -89,7 +59,7 @@ extension SymbolRules {
 
         for (lot, type) in [(typed.lotSize, "LOT_SIZE"), (typed.marketLotSize, "MARKET_LOT_SIZE")] {
             guard let lot else { continue }
-            var filter = SymbolFilter(filterType: type)
+            var filter = SymbolFilter(filterType: type, memberCount: 3)
             filter.minQty = lot.minQty
             filter.maxQty = lot.maxQty
             filter.stepSize = lot.stepSize
@@ -97,7 +67,7 @@ extension SymbolRules {
         }
 
         if let minNotional = typed.minNotional {
-            var filter = SymbolFilter(filterType: "MIN_NOTIONAL")
+            var filter = SymbolFilter(filterType: "MIN_NOTIONAL", memberCount: 3)
             filter.minNotional = minNotional.minNotional
             filter.applyToMarket = minNotional.applyToMarket
             filter.avgPriceMins = minNotional.avgPriceMins
@@ -105,7 +75,7 @@ extension SymbolRules {
         }
 
         if let notional = typed.notional {
-            var filter = SymbolFilter(filterType: "NOTIONAL")
+            var filter = SymbolFilter(filterType: "NOTIONAL", memberCount: 5)
             filter.minNotional = notional.minNotional
             filter.maxNotional = notional.maxNotional
             filter.applyMinToMarket = notional.applyMinToMarket
@@ -115,7 +85,7 @@ extension SymbolRules {
         }
 
         if let percent = typed.percentPrice {
-            var filter = SymbolFilter(filterType: "PERCENT_PRICE")
+            var filter = SymbolFilter(filterType: "PERCENT_PRICE", memberCount: 3)
             filter.multiplierUp = percent.multiplierUp
             filter.multiplierDown = percent.multiplierDown
             filter.avgPriceMins = percent.avgPriceMins
@@ -123,7 +93,7 @@ extension SymbolRules {
         }
 
         if let bySide = typed.percentPriceBySide {
-            var filter = SymbolFilter(filterType: "PERCENT_PRICE_BY_SIDE")
+            var filter = SymbolFilter(filterType: "PERCENT_PRICE_BY_SIDE", memberCount: 5)
             filter.bidMultiplierUp = bySide.bidMultiplierUp
             filter.bidMultiplierDown = bySide.bidMultiplierDown
             filter.askMultiplierUp = bySide.askMultiplierUp
@@ -133,25 +103,25 @@ extension SymbolRules {
         }
 
         if let iceberg = typed.icebergParts {
-            var filter = SymbolFilter(filterType: "ICEBERG_PARTS")
+            var filter = SymbolFilter(filterType: "ICEBERG_PARTS", memberCount: 1)
             filter.limit = iceberg.limit
             filters.append(filter)
         }
 
         if let maximum = typed.maxNumOrders {
-            var filter = SymbolFilter(filterType: "MAX_NUM_ORDERS")
+            var filter = SymbolFilter(filterType: "MAX_NUM_ORDERS", memberCount: 1)
             filter.maxNumOrders = maximum.maxNumOrders
             filters.append(filter)
         }
 
         if let maximum = typed.maxNumAlgoOrders {
-            var filter = SymbolFilter(filterType: "MAX_NUM_ALGO_ORDERS")
+            var filter = SymbolFilter(filterType: "MAX_NUM_ALGO_ORDERS", memberCount: 1)
             filter.maxNumAlgoOrders = maximum.maxNumAlgoOrders
             filters.append(filter)
         }
 
         if let trailing = typed.trailingDelta {
-            var filter = SymbolFilter(filterType: "TRAILING_DELTA")
+            var filter = SymbolFilter(filterType: "TRAILING_DELTA", memberCount: 4)
             filter.minTrailingAboveDelta = trailing.minTrailingAboveDelta
             filter.maxTrailingAboveDelta = trailing.maxTrailingAboveDelta
             filter.minTrailingBelowDelta = trailing.minTrailingBelowDelta

@@ -95,6 +95,26 @@ let filledOrder = HTTPResponse.json(ClockTests.orderJSON)
         #expect(await firstClient.status().weightUsed == 40)
     }
 
+    @Test func usageHeaderRaisesSharedCountOnlyAboveIt() async throws {
+        let path = temporaryStatePath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let clock = ClientTestClock()
+        let transport = ScriptedTransport(
+            [.respond(.json("{}", headers: ["X-MBX-USED-WEIGHT-1M": "500"]))],
+            fallback: { _ in .json("{}", headers: ["X-MBX-USED-WEIGHT-1M": "3"]) }
+        )
+        let client = makeClient(transport, clock: clock, sharedLimitStatePath: path)
+        let other = makeClient(ScriptedTransport(fallback: { _ in .json("{}") }), clock: clock, sharedLimitStatePath: path)
+
+        // The server reports more than this client counted (20 for the account), so the file takes its figure.
+        _ = try await client.send(.account)
+        #expect(await other.status().weightUsed == 500)
+        // A figure below the count leaves the count, plus this request's reservation, as it is.
+        _ = try await client.send(.account)
+        #expect(await other.status().weightUsed == 520)
+        #expect(await client.status().weightUsed == 520)
+    }
+
     @Test func otherKeyOrBaseURLHasItsOwnBudget() async throws {
         let path = temporaryStatePath()
         defer { try? FileManager.default.removeItem(atPath: path) }

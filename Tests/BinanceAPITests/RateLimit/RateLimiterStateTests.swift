@@ -204,6 +204,24 @@ private let orders2 = LimitWindow(kind: .orders, intervalMilliseconds: 10_000, l
         #expect(usage.usedWeight == [60_000: 120])
         #expect(usage.orderCount == [10_000: 3, 86_400_000: 17])
     }
+
+    @Test func malformedUsageHeadersAreSkipped() {
+        let usage = ServerUsage(headers: [
+            "X-MBX-USED-WEIGHT-0M": "1",
+            "X-MBX-USED-WEIGHT-1X": "2",
+            "X-MBX-USED-WEIGHT-M": "3",
+            "X-MBX-USED-WEIGHT-1M2": "4",
+            // Windows too long for 64-bit milliseconds are skipped rather than overflowing.
+            "X-MBX-USED-WEIGHT-99999999999999999999D": "5",
+            "X-MBX-USED-WEIGHT-9999999999999999D": "6",
+            "X-MBX-ORDER-COUNT-1H": "not a number",
+            "X-MBX-USED-WEIGHT-1S": " \t42\t ",
+            "X-MBX-USED-WEIGHT-": "7",
+        ])
+
+        #expect(usage.usedWeight == [1000: 42])
+        #expect(usage.orderCount.isEmpty)
+    }
 }
 
 @Suite struct RequestCostTests {

@@ -135,3 +135,75 @@ package struct SymbolInfo: Codable, Sendable, Equatable {
         filters = try container.decode(SymbolFilters.self, forKey: .filters)
     }
 }
+
+/// The members of one exchangeInfo symbol that indexes of trading rules read: names, precisions, order types,
+/// self-trade prevention modes and the typed filters, without the permission lists.
+package struct SymbolTradingRules: Sendable, Equatable {
+    package var symbol: String
+    /// `TRADING`, `HALT`, `BREAK` or `END_OF_DAY`.
+    package var status: String
+    package var baseAsset: String
+    package var quoteAsset: String
+    package var baseAssetPrecision: Int
+    package var quoteAssetPrecision: Int
+    package var orderTypes: [String]
+    package var icebergAllowed: Bool?
+    package var quoteOrderQtyMarketAllowed: Bool
+    package var allowTrailingStop: Bool?
+    package var isSpotTradingAllowed: Bool
+    package var defaultSelfTradePreventionMode: String?
+    package var allowedSelfTradePreventionModes: [String]?
+    package var filters: SymbolFilters
+
+    package init(
+        symbol: String,
+        status: String,
+        baseAsset: String,
+        quoteAsset: String,
+        baseAssetPrecision: Int,
+        quoteAssetPrecision: Int,
+        orderTypes: [String],
+        icebergAllowed: Bool? = nil,
+        quoteOrderQtyMarketAllowed: Bool,
+        allowTrailingStop: Bool? = nil,
+        isSpotTradingAllowed: Bool,
+        defaultSelfTradePreventionMode: String? = nil,
+        allowedSelfTradePreventionModes: [String]? = nil,
+        filters: SymbolFilters
+    ) {
+        self.symbol = symbol
+        self.status = status
+        self.baseAsset = baseAsset
+        self.quoteAsset = quoteAsset
+        self.baseAssetPrecision = baseAssetPrecision
+        self.quoteAssetPrecision = quoteAssetPrecision
+        self.orderTypes = orderTypes
+        self.icebergAllowed = icebergAllowed
+        self.quoteOrderQtyMarketAllowed = quoteOrderQtyMarketAllowed
+        self.allowTrailingStop = allowTrailingStop
+        self.isSpotTradingAllowed = isSpotTradingAllowed
+        self.defaultSelfTradePreventionMode = defaultSelfTradePreventionMode
+        self.allowedSelfTradePreventionModes = allowedSelfTradePreventionModes
+        self.filters = filters
+    }
+
+    /// Takes the members of a fully decoded symbol.
+    package init(_ info: SymbolInfo) {
+        self.init(
+            symbol: info.symbol,
+            status: info.status,
+            baseAsset: info.baseAsset,
+            quoteAsset: info.quoteAsset,
+            baseAssetPrecision: info.baseAssetPrecision,
+            quoteAssetPrecision: info.quoteAssetPrecision,
+            orderTypes: info.orderTypes,
+            icebergAllowed: info.icebergAllowed,
+            quoteOrderQtyMarketAllowed: info.quoteOrderQtyMarketAllowed,
+            allowTrailingStop: info.allowTrailingStop,
+            isSpotTradingAllowed: info.isSpotTradingAllowed,
+            defaultSelfTradePreventionMode: info.defaultSelfTradePreventionMode,
+            allowedSelfTradePreventionModes: info.allowedSelfTradePreventionModes,
+            filters: info.filters
+        )
+    }
+}
