@@ -4,6 +4,13 @@ import Testing
 import Tools
 
 @Suite struct JSONRPCFramingTests {
+    @Test(arguments: ["0", "7", "-42", "1000000", "18446744073709551615", "123456789012345678901234567890"])
+    func integerRequestIDDescriptionIsItsDigits(_ text: String) throws {
+        let number = try #require(Decimal(string: text))
+        let id = try #require(RequestID(json: .number(number)))
+        #expect(id.description == text)
+    }
+
     @Test func invalidJSONGetsParseErrorWithNullID() async throws {
         let harness = try MCPHarness()
         await harness.send(#"{"jsonrpc":"2.0","id":1,"method":"ping""#)

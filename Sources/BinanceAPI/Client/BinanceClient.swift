@@ -268,6 +268,8 @@ package actor BinanceClient {
         }
         var parameters = parameters
         var headers: [String: String] = [:]
+        // The encoded text of a signed request, built once from the signed payload.
+        var signedText: String?
         if endpoint.security == .signed {
             guard let credentials = configuration.credentials else {
                 throw .invalidRequest("Endpoint \(endpoint) needs an API key; none is configured.")
@@ -282,7 +284,9 @@ package actor BinanceClient {
             // The signature covers exactly the encoded text that is sent, and goes after it.
             let payload = parameters.encoded
             let signature = try credentials.signer.signature(for: Array(payload.utf8))
-            parameters = RequestParameters(parameters.pairs.map { ($0.name, $0.value) } + [("signature", signature)])
+            // The same text as encoding the parameters with `signature` appended: the payload is never empty,
+            // because it contains `timestamp`.
+            signedText = payload + "&signature=" + RequestParameters.percentEncode(signature)
             headers["X-MBX-APIKEY"] = credentials.apiKey.textForRedaction
         }
 
@@ -295,11 +299,12 @@ package actor BinanceClient {
         )
         // POST parameters travel as a form body and all others in the query string. Either way the signed
         // text is everything that is sent, so query plus body equals the signature payload.
+        let encoded = signedText ?? parameters.encoded
         if endpoint.method == .post {
-            request.body = Data(parameters.encoded.utf8)
+            request.body = Data(encoded.utf8)
             request.headers["Content-Type"] = "application/x-www-form-urlencoded"
         } else {
-            request.query = parameters.encoded
+            request.query = encoded
         }
         return request
     }

@@ -9,7 +9,13 @@ package struct HMACSigner: RequestSigner {
     package var algorithm: String { "HMAC-SHA256" }
 
     package func signature(for payload: [UInt8]) throws(BinanceError) -> String {
-        HexEncoding.encode(Self.mac(key: secret.bytes, message: payload))
+        HexEncoding.encode(Self.cachedMAC(key: secret.bytes, message: payload))
+    }
+
+    /// Computes the raw 32-byte HMAC-SHA256 of `message` under `key` from a context keyed once per key
+    /// (`HMACKey.cached`). It falls back to `mac(key:message:)` when OpenSSL cannot set one up.
+    static func cachedMAC(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        HMACKey.cached(key)?.mac(message) ?? mac(key: key, message: message)
     }
 
     /// Computes the raw 32-byte HMAC-SHA256 of `message` under `key`.

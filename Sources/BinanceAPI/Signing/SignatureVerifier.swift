@@ -42,7 +42,7 @@ package struct SignatureVerifier: Sendable {
     package func verify(payload: [UInt8], signature: String) -> Bool {
         switch method {
         case .hmac(let secret):
-            let expected = Array(HexEncoding.encode(HMACSigner.mac(key: secret.bytes, message: payload)).utf8)
+            let expected = Array(HexEncoding.encode(HMACSigner.cachedMAC(key: secret.bytes, message: payload)).utf8)
             return Self.constantTimeEqualIgnoringCase(expected, Array(signature.utf8))
         case .publicKey(let key):
             guard let bytes = Base64.decode(signature) else { return false }

@@ -1,3 +1,4 @@
+import BinanceAPI
 import Foundation
 import Tools
 
@@ -29,7 +30,8 @@ package enum RequestID: Sendable, Hashable, CustomStringConvertible {
     package var description: String {
         switch self {
         case .string(let text): return text
-        case .integer(let number): return number.description
+        // Every call names its request id in its invocation, and `Decimal.description` is slow.
+        case .integer(let number): return DecimalText.format(number)
         }
     }
 

@@ -19,7 +19,7 @@ struct AuditRecordText {
     init(previousHash: String) {
         bytes = []
         bytes.reserveCapacity(512)
-        bytes.append(contentsOf: previousHash.utf8)
+        Self.appendUTF8(previousHash, to: &bytes)
         canonicalStart = bytes.count
         bytes.append(UInt8(ascii: "{"))
     }
@@ -35,14 +35,14 @@ struct AuditRecordText {
     mutating func append(_ key: String, integer value: Int64?) {
         guard let value else { return }
         startMember(key)
-        bytes.append(contentsOf: String(value).utf8)
+        Self.appendUTF8(String(value), to: &bytes)
     }
 
     /// Appends a member whose value is JSON text already serialized by `JSONValue.serialized()`.
     mutating func append(_ key: String, serialized value: String?) {
         guard let value else { return }
         startMember(key)
-        bytes.append(contentsOf: value.utf8)
+        Self.appendUTF8(value, to: &bytes)
     }
 
     /// Notes that the next member appended has the first key sorting after `hash`.
@@ -89,14 +89,23 @@ struct AuditRecordText {
     /// Appends `text` as a JSON string. Text without a byte that needs escaping is copied as it is; other text
     /// goes through `JSONValue`, so the escapes are exactly those of `serialized()`.
     static func appendString(_ text: String, to output: inout [UInt8]) {
-        // 0xE2 starts U+2028 and U+2029, which `JSONValue` escapes.
-        let needsEscaping = text.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 }
-        if needsEscaping {
-            output.append(contentsOf: JSONValue.string(text).serialized().utf8)
-        } else {
+        var text = text
+        let copied = text.withUTF8 { bytes -> Bool in
+            // 0xE2 starts U+2028 and U+2029, which `JSONValue` escapes.
+            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xE2 {
+                return false
+            }
             output.append(UInt8(ascii: "\""))
-            output.append(contentsOf: text.utf8)
+            output.append(contentsOf: bytes)
             output.append(UInt8(ascii: "\""))
+            return true
         }
+        if !copied { appendUTF8(JSONValue.string(text).serialized(), to: &output) }
+    }
+
+    /// Appends the UTF-8 bytes of `text` in one copy.
+    static func appendUTF8(_ text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { output.append(contentsOf: $0) }
     }
 }

@@ -122,6 +122,63 @@ import Testing
     }
 }
 
+@Suite struct HMACKeyTests {
+    /// RFC 4231 test cases 1, 2 and 6 (the last with a key longer than the SHA-256 block).
+    @Test(arguments: [
+        (Array(repeating: UInt8(0x0B), count: 20), "Hi There",
+         "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+        (Array("Jefe".utf8), "what do ya want for nothing?",
+         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+        (Array(repeating: UInt8(0xAA), count: 131), "Test Using Larger Than Block-Size Key - Hash Key First",
+         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+    ])
+    func matchesRFC4231(_ key: [UInt8], _ message: String, _ expected: String) throws {
+        let keyed = try #require(HMACKey(key))
+
+        #expect(keyed.mac(Array(message.utf8)).map(HexEncoding.encode) == expected)
+        #expect(HexEncoding.encode(HMACSigner.mac(key: key, message: Array(message.utf8))) == expected)
+        #expect(try HMACSigner(secret: Secret(bytes: key)).signature(for: Array(message.utf8)) == expected)
+    }
+
+    @Test func cachedKeysMatchOneShot() throws {
+        // More keys than the cache keeps, twice over, so lookups after the cache was emptied are covered too.
+        for round in 0..<2 {
+            for number in 0..<40 {
+                let key = Array("secret-\(number)".utf8)
+                let message = Array("round=\(round)&number=\(number)".utf8)
+                let cached = try #require(HMACKey.cached(key))
+
+                #expect(cached.mac(message) == HMACSigner.mac(key: key, message: message))
+            }
+        }
+    }
+
+    @Test func emptyKeyMatchesOneShot() throws {
+        let keyed = try #require(HMACKey([]))
+
+        #expect(keyed.mac(Array("payload".utf8)) == HMACSigner.mac(key: [], message: Array("payload".utf8)))
+        #expect(keyed.mac([]) == HMACSigner.mac(key: [], message: []))
+    }
+
+    @Test func concurrentSignaturesStayEqual() async throws {
+        let secret = HMACVerifierTests.secret
+        let signer = HMACSigner(secret: secret)
+        let payloads = (0..<64).map { Array("symbol=BTCUSDT&timestamp=\($0)".utf8) }
+        let signatures = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for (index, payload) in payloads.enumerated() {
+                group.addTask { (index, try signer.signature(for: payload)) }
+            }
+            var collected: [Int: String] = [:]
+            for try await (index, signature) in group { collected[index] = signature }
+            return collected
+        }
+
+        for (index, payload) in payloads.enumerated() {
+            #expect(signatures[index] == HexEncoding.encode(HMACSigner.mac(key: secret.bytes, message: payload)))
+        }
+    }
+}
+
 @Suite struct SHA256DigestTests {
     @Test(arguments: [
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
