@@ -10,6 +10,7 @@ import Foundation
 final class CurlExchange: @unchecked Sendable {
     typealias Outcome = Result<HTTPResponse, TransportError>
 
+    private let library: CurlLibrary
     let handle: UnsafeMutableRawPointer
     /// The method and path, such as `GET /api/v3/order`, without the query that contains the signature.
     let label: String
@@ -25,19 +26,23 @@ final class CurlExchange: @unchecked Sendable {
 
     /// Creates the easy handle and sets every option of `request`.
     /// - Throws: `TransportError.notSent` when libcurl cannot be initialized or rejects an option.
-    init(_ request: HTTPRequest, timeoutMilliseconds: Int, userAgent: String, label: String) throws(TransportError) {
-        guard CurlMultiDriver.globalInitialization == CURLE_OK else {
-            throw .notSent("\(label): libcurl failed to initialize (libcurl error \(CurlMultiDriver.globalInitialization.rawValue)).")
-        }
-        guard let handle = curl_easy_init() else {
+    init(
+        _ request: HTTPRequest,
+        library: CurlLibrary,
+        timeoutMilliseconds: Int,
+        userAgent: String,
+        label: String
+    ) throws(TransportError) {
+        guard let handle = ccurl_easy_init(library.functions) else {
             throw .notSent("\(label): libcurl could not create a request handle.")
         }
+        self.library = library
         self.handle = handle
         self.label = label
         self.baseURL = request.baseURL
         self.timeoutMilliseconds = timeoutMilliseconds
         if let failure = configure(request, userAgent: userAgent) {
-            throw .notSent("\(label): libcurl rejected the request options (\(Self.describe(failure))).")
+            throw .notSent("\(label): libcurl rejected the request options (\(describe(failure))).")
         }
     }
 
@@ -51,8 +56,8 @@ final class CurlExchange: @unchecked Sendable {
     func closeHandle() {
         guard !isClosed else { return }
         isClosed = true
-        curl_easy_cleanup(handle)
-        curl_slist_free_all(headerList)
+        ccurl_easy_cleanup(library.functions, handle)
+        ccurl_slist_free_all(library.functions, headerList)
         headerList = nil
     }
 
@@ -60,7 +65,7 @@ final class CurlExchange: @unchecked Sendable {
     func outcome(_ code: CURLcode) -> Outcome {
         guard code == CURLE_OK else { return .failure(classify(code)) }
         var status = 0
-        _ = ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        _ = ccurl_easy_getinfo_long(library.functions, handle, CURLINFO_RESPONSE_CODE, &status)
         return .success(HTTPResponse(status: status, headers: headers, body: body))
     }
 
@@ -70,18 +75,18 @@ final class CurlExchange: @unchecked Sendable {
     private func configure(_ request: HTTPRequest, userAgent: String) -> CURLcode? {
         let context = Unmanaged.passUnretained(self).toOpaque()
         var codes: [CURLcode] = [
-            ccurl_easy_setopt_string(handle, CURLOPT_URL, request.baseURL + request.target),
-            ccurl_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"),
+            ccurl_easy_setopt_string(library.functions, handle, CURLOPT_URL, request.baseURL + request.target),
+            ccurl_easy_setopt_string(library.functions, handle, CURLOPT_PROTOCOLS_STR, "http,https"),
             // The transport runs on threads, so libcurl must not use signals for its timeouts.
-            ccurl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1),
-            ccurl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeoutMilliseconds),
+            ccurl_easy_setopt_long(library.functions, handle, CURLOPT_NOSIGNAL, 1),
+            ccurl_easy_setopt_long(library.functions, handle, CURLOPT_TIMEOUT_MS, timeoutMilliseconds),
             // An empty string accepts every encoding this libcurl decodes, and it decodes the body.
-            ccurl_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, ""),
-            ccurl_easy_setopt_string(handle, CURLOPT_USERAGENT, userAgent),
-            ccurl_easy_setopt_write_function(handle, CURLOPT_HEADERFUNCTION, Self.receiveHeader),
-            ccurl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context),
-            ccurl_easy_setopt_write_function(handle, CURLOPT_WRITEFUNCTION, Self.receiveBody),
-            ccurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context),
+            ccurl_easy_setopt_string(library.functions, handle, CURLOPT_ACCEPT_ENCODING, ""),
+            ccurl_easy_setopt_string(library.functions, handle, CURLOPT_USERAGENT, userAgent),
+            ccurl_easy_setopt_write_function(library.functions, handle, CURLOPT_HEADERFUNCTION, Self.receiveHeader),
+            ccurl_easy_setopt_pointer(library.functions, handle, CURLOPT_HEADERDATA, context),
+            ccurl_easy_setopt_write_function(library.functions, handle, CURLOPT_WRITEFUNCTION, Self.receiveBody),
+            ccurl_easy_setopt_pointer(library.functions, handle, CURLOPT_WRITEDATA, context),
         ]
         codes += configureMethod(request)
 
@@ -91,10 +96,10 @@ final class CurlExchange: @unchecked Sendable {
             lines.append("\(name): \(value)")
         }
         for line in lines {
-            guard let extended = curl_slist_append(headerList, line) else { return CURLE_OUT_OF_MEMORY }
+            guard let extended = ccurl_slist_append(library.functions, headerList, line) else { return CURLE_OUT_OF_MEMORY }
             headerList = extended
         }
-        codes.append(ccurl_easy_setopt_list(handle, CURLOPT_HTTPHEADER, headerList))
+        codes.append(ccurl_easy_setopt_list(library.functions, handle, CURLOPT_HTTPHEADER, headerList))
         return codes.first { $0 != CURLE_OK }
     }
 
@@ -103,25 +108,25 @@ final class CurlExchange: @unchecked Sendable {
         var codes: [CURLcode] = []
         let sendsBody = request.method == .post || request.method == .put || !request.body.isEmpty
         if sendsBody {
-            codes.append(ccurl_easy_setopt_long(handle, CURLOPT_POST, 1))
-            codes.append(ccurl_easy_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
+            codes.append(ccurl_easy_setopt_long(library.functions, handle, CURLOPT_POST, 1))
+            codes.append(ccurl_easy_setopt_offset(library.functions, handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
             // libcurl copies the bytes, so `request.body` need not outlive this call.
             codes.append(
                 request.body.withUnsafeBytes { bytes in
                     guard let start = bytes.baseAddress?.assumingMemoryBound(to: CChar.self) else {
-                        return ccurl_easy_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, "")
+                        return ccurl_easy_setopt_string(library.functions, handle, CURLOPT_COPYPOSTFIELDS, "")
                     }
-                    return ccurl_easy_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, start)
+                    return ccurl_easy_setopt_string(library.functions, handle, CURLOPT_COPYPOSTFIELDS, start)
                 }
             )
         }
         // libcurl sends POST when there is a body and GET otherwise, and CURLOPT_CUSTOMREQUEST replaces the word.
         if request.method != (sendsBody ? .post : .get) {
-            codes.append(ccurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue))
+            codes.append(ccurl_easy_setopt_string(library.functions, handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue))
         }
         if request.method != .get {
-            codes.append(ccurl_easy_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1))
-            codes.append(ccurl_easy_setopt_long(handle, CURLOPT_FORBID_REUSE, 1))
+            codes.append(ccurl_easy_setopt_long(library.functions, handle, CURLOPT_FRESH_CONNECT, 1))
+            codes.append(ccurl_easy_setopt_long(library.functions, handle, CURLOPT_FORBID_REUSE, 1))
         }
         return codes
     }
@@ -159,7 +164,7 @@ final class CurlExchange: @unchecked Sendable {
 
     /// Maps a libcurl result to what it proves about the request.
     func classify(_ code: CURLcode) -> TransportError {
-        let reason = Self.describe(code)
+        let reason = describe(code)
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
             let seconds = Double(timeoutMilliseconds) / 1000
@@ -178,7 +183,7 @@ final class CurlExchange: @unchecked Sendable {
     }
 
     /// Returns a fixed description of a libcurl result with its number. Neither contains the URL or its query.
-    static func describe(_ code: CURLcode) -> String {
+    func describe(_ code: CURLcode) -> String {
         let text: String
         switch code {
         case CURLE_COULDNT_CONNECT: text = "could not connect to the server"
@@ -193,7 +198,7 @@ final class CurlExchange: @unchecked Sendable {
         case CURLE_PARTIAL_FILE: text = "the response body ended before its announced length"
         case CURLE_RECV_ERROR, CURLE_SEND_ERROR: text = "the connection was lost before the response was complete"
         case CURLE_WEIRD_SERVER_REPLY: text = "the server's response could not be read"
-        default: text = String(cString: curl_easy_strerror(code))
+        default: text = String(cString: ccurl_easy_strerror(library.functions, code))
         }
         return "\(text), libcurl error \(code.rawValue)"
     }

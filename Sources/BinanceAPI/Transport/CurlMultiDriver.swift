@@ -9,9 +9,7 @@ import Foundation
 /// is woken. It resumes each exchange's continuation exactly once. Kept-alive connections stay in the multi handle's
 /// cache, so reads reuse them.
 final class CurlMultiDriver: @unchecked Sendable {
-    /// The result of `curl_global_init`, which this constant calls once, before the first handle is made.
-    static let globalInitialization: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
-
+    private let library: CurlLibrary
     private let multi: UnsafeMutableRawPointer?
 
     // The lock protects the three properties below, and the `continuation` and `isCancelled` of every exchange.
@@ -23,8 +21,10 @@ final class CurlMultiDriver: @unchecked Sendable {
     /// Transfers in the multi handle, keyed by easy handle. Only the driver thread reads or writes it.
     private var running: [UnsafeMutableRawPointer: CurlExchange] = [:]
 
-    init() {
-        multi = Self.globalInitialization == CURLE_OK ? curl_multi_init() : nil
+    /// Makes the multi handle and starts the thread. When libcurl cannot make the handle, every `submit` fails.
+    init(library: CurlLibrary) {
+        self.library = library
+        multi = ccurl_multi_init(library.functions)
         guard multi != nil else { return }
         let thread = Thread { [self] in run() }
         thread.name = "curl-transport"
@@ -35,7 +35,7 @@ final class CurlMultiDriver: @unchecked Sendable {
     /// before this call is not started and gets `.cancelled` at once.
     func submit(_ exchange: CurlExchange, continuation: CheckedContinuation<CurlExchange.Outcome, Never>) {
         guard let multi else {
-            continuation.resume(returning: .failure(.notSent("\(exchange.label): libcurl could not start.")))
+            continuation.resume(returning: .failure(.notSent("\(exchange.label): libcurl could not make a multi handle.")))
             return
         }
         let startsTransfer = lock.withLock {
@@ -48,7 +48,7 @@ final class CurlMultiDriver: @unchecked Sendable {
             continuation.resume(returning: .failure(.cancelled))
             return
         }
-        curl_multi_wakeup(multi)
+        ccurl_multi_wakeup(library.functions, multi)
     }
 
     /// Stops the transfer of `exchange` and resumes it with `.cancelled`, unless it has already finished.
@@ -57,13 +57,13 @@ final class CurlMultiDriver: @unchecked Sendable {
             exchange.isCancelled = true
             cancelled.append(exchange)
         }
-        if let multi { curl_multi_wakeup(multi) }
+        if let multi { ccurl_multi_wakeup(library.functions, multi) }
     }
 
     /// Ends the driver thread once its transfers have finished, and frees the multi handle.
     func stop() {
         lock.withLock { isStopping = true }
-        if let multi { curl_multi_wakeup(multi) }
+        if let multi { ccurl_multi_wakeup(library.functions, multi) }
     }
 
     // MARK: - Driver thread
@@ -84,24 +84,24 @@ final class CurlMultiDriver: @unchecked Sendable {
             }
             for exchange in removed {
                 guard running.removeValue(forKey: exchange.handle) != nil else { continue }
-                curl_multi_remove_handle(multi, exchange.handle)
+                ccurl_multi_remove_handle(library.functions, multi, exchange.handle)
                 exchange.closeHandle()
                 resume(exchange, with: .failure(.cancelled))
             }
             if stopping && running.isEmpty { break }
 
-            curl_multi_perform(multi, &stillRunning)
+            ccurl_multi_perform(library.functions, multi, &stillRunning)
             collectFinishedTransfers(on: multi)
             // The wait ends early when a socket is ready, a libcurl timer is due, or another thread calls wakeup.
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            ccurl_multi_poll(library.functions, multi, 1000)
         }
-        curl_multi_cleanup(multi)
+        ccurl_multi_cleanup(library.functions, multi)
     }
 
     private func start(_ exchange: CurlExchange, on multi: UnsafeMutableRawPointer) {
-        let code = curl_multi_add_handle(multi, exchange.handle)
+        let code = ccurl_multi_add_handle(library.functions, multi, exchange.handle)
         guard code == CURLM_OK else {
-            let reason = String(cString: curl_multi_strerror(code))
+            let reason = String(cString: ccurl_multi_strerror(library.functions, code))
             resume(exchange, with: .failure(.notSent("\(exchange.label): libcurl could not start the request (\(reason)).")))
             return
         }
@@ -110,10 +110,10 @@ final class CurlMultiDriver: @unchecked Sendable {
 
     private func collectFinishedTransfers(on multi: UnsafeMutableRawPointer) {
         var queued: Int32 = 0
-        while let message = curl_multi_info_read(multi, &queued) {
+        while let message = ccurl_multi_info_read(library.functions, multi, &queued) {
             guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
             let code = message.pointee.data.result
-            curl_multi_remove_handle(multi, handle)
+            ccurl_multi_remove_handle(library.functions, multi, handle)
             guard let exchange = running.removeValue(forKey: handle) else { continue }
             let outcome = exchange.outcome(code)
             exchange.closeHandle()

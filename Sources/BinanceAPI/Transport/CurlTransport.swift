@@ -10,12 +10,16 @@ import Foundation
 /// libcurl honours `http_proxy`, `https_proxy` and `no_proxy` from the environment, even for 127.0.0.1. It verifies
 /// TLS peers against the system's certificate store, follows no redirects and keeps no cookies.
 ///
-/// Reads (GET) share kept-alive connections. Every other request opens a new connection and closes it afterwards:
-/// libcurl sends a request again by itself when a reused connection closes before any response byte, and the
-/// exchange may already have acted on the first copy, so an order or cancel must never ride on a reused
+/// Reads (GET) share kept-alive connections. Every other request opens a new connection and closes it afterwards.
+/// The reason is that libcurl sends a request again by itself when a reused connection closes before any response
+/// byte. The exchange may already have acted on the first copy, so an order or cancel must never ride on a reused
 /// connection.
+///
+/// libcurl itself is loaded on the first transport made (see `CurlLibrary`). When it is missing, every request
+/// fails with `.notSent`.
 package final class CurlTransport: HTTPTransport {
-    private let driver: CurlMultiDriver
+    /// The library and the driver of its multi handle, or why libcurl could not be loaded.
+    private let loaded: Result<(library: CurlLibrary, driver: CurlMultiDriver), CurlLibraryError>
     /// Maximum time for the whole exchange of one request, even when `HTTPRequest.timeout` is longer.
     private let overallDeadline: Duration
     private let userAgent: String
@@ -23,28 +27,42 @@ package final class CurlTransport: HTTPTransport {
     /// - Parameters:
     ///   - overallDeadline: the upper bound of one exchange, on top of each request's own timeout.
     ///   - userAgent: the `User-Agent` header of every request that does not set one.
-    package init(overallDeadline: Duration = .seconds(30), userAgent: String = "binance-shell") {
-        driver = CurlMultiDriver()
+    package convenience init(overallDeadline: Duration = .seconds(30), userAgent: String = "binance-shell") {
+        self.init(library: CurlLibrary.shared, overallDeadline: overallDeadline, userAgent: userAgent)
+    }
+
+    /// Sends with `library`, or fails every request with `.notSent` when it could not be loaded.
+    init(library: Result<CurlLibrary, CurlLibraryError>, overallDeadline: Duration, userAgent: String) {
+        loaded = library.map { (library: $0, driver: CurlMultiDriver(library: $0)) }
         self.overallDeadline = overallDeadline
         self.userAgent = userAgent
     }
 
-    deinit { driver.stop() }
+    deinit {
+        if case .success(let loaded) = loaded { loaded.driver.stop() }
+    }
 
     package func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         let label = "\(request.method.rawValue) \(request.path)"
         guard request.baseURL.hasPrefix("http://") || request.baseURL.hasPrefix("https://") else {
             throw .notSent("\(label): the base URL '\(request.baseURL)' is not valid: expected http:// or https://.")
         }
+        let library: CurlLibrary
+        let driver: CurlMultiDriver
+        switch loaded {
+        case .success(let loaded): (library, driver) = loaded
+        case .failure(let error):
+            throw .notSent("\(label): libcurl could not be used: \(error.reason). Install it with Scripts/install-packages.")
+        }
         let deadline = min(request.timeout, overallDeadline)
         let exchange = try CurlExchange(
             request,
+            library: library,
             timeoutMilliseconds: Self.milliseconds(deadline),
             userAgent: userAgent,
             label: label
         )
 
-        let driver = self.driver
         let outcome = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 driver.submit(exchange, continuation: continuation)

@@ -1,4 +1,4 @@
-import BinanceAPI
+@testable import BinanceAPI
 import Foundation
 import TestSupport
 import Testing
@@ -181,6 +181,21 @@ import Testing
             return
         }
         #expect(reason.contains("'\(baseURL)'"))
+        expectNoQuery(error!)
+    }
+
+    @Test func missingLibcurlIsNotSent() async throws {
+        let library = CurlLibrary.load(path: "libcurl-missing-for-test.so.4")
+        let transport = CurlTransport(library: library, overallDeadline: .seconds(5), userAgent: "test")
+
+        let error = await sendExpectingFailure(request("http://127.0.0.1:1"), on: transport)
+
+        guard case .notSent(let reason) = error else {
+            Issue.record("expected notSent, got \(String(describing: error))")
+            return
+        }
+        #expect(reason.contains("'libcurl-missing-for-test.so.4' could not be loaded"))
+        #expect(reason.contains("Scripts/install-packages"))
         expectNoQuery(error!)
     }
 
