@@ -10,7 +10,8 @@ import Foundation
 final class CurlExchange: @unchecked Sendable {
     typealias Outcome = Result<HTTPResponse, TransportError>
 
-    private let library: CurlLibrary
+    /// libcurl's function table.
+    private let functions: UnsafePointer<ccurl_library>
     let handle: UnsafeMutableRawPointer
     /// The method and path, such as `GET /api/v3/order`, without the query that contains the signature.
     let label: String
@@ -31,17 +32,19 @@ final class CurlExchange: @unchecked Sendable {
         library: CurlLibrary,
         timeoutMilliseconds: Int,
         userAgent: String,
+        certificateAuthorityFile: String?,
         label: String
     ) throws(TransportError) {
         guard let handle = ccurl_easy_init(library.functions) else {
             throw .notSent("\(label): libcurl could not create a request handle.")
         }
-        self.library = library
+        functions = library.functions
         self.handle = handle
         self.label = label
         self.baseURL = request.baseURL
         self.timeoutMilliseconds = timeoutMilliseconds
-        if let failure = configure(request, userAgent: userAgent) {
+        let failure = configure(request, userAgent: userAgent, certificateAuthorityFile: certificateAuthorityFile)
+        if let failure {
             throw .notSent("\(label): libcurl rejected the request options (\(describe(failure))).")
         }
     }
@@ -56,8 +59,8 @@ final class CurlExchange: @unchecked Sendable {
     func closeHandle() {
         guard !isClosed else { return }
         isClosed = true
-        ccurl_easy_cleanup(library.functions, handle)
-        ccurl_slist_free_all(library.functions, headerList)
+        ccurl_easy_cleanup(functions, handle)
+        ccurl_slist_free_all(functions, headerList)
         headerList = nil
     }
 
@@ -65,30 +68,34 @@ final class CurlExchange: @unchecked Sendable {
     func outcome(_ code: CURLcode) -> Outcome {
         guard code == CURLE_OK else { return .failure(classify(code)) }
         var status = 0
-        _ = ccurl_easy_getinfo_long(library.functions, handle, CURLINFO_RESPONSE_CODE, &status)
+        _ = ccurl_easy_getinfo_long(functions, handle, CURLINFO_RESPONSE_CODE, &status)
         return .success(HTTPResponse(status: status, headers: headers, body: body))
     }
 
     // MARK: - Options
 
     /// Sets the options and returns the first code libcurl rejected, or nil.
-    private func configure(_ request: HTTPRequest, userAgent: String) -> CURLcode? {
+    private func configure(_ request: HTTPRequest, userAgent: String, certificateAuthorityFile: String?) -> CURLcode? {
         let context = Unmanaged.passUnretained(self).toOpaque()
         var codes: [CURLcode] = [
-            ccurl_easy_setopt_string(library.functions, handle, CURLOPT_URL, request.baseURL + request.target),
-            ccurl_easy_setopt_string(library.functions, handle, CURLOPT_PROTOCOLS_STR, "http,https"),
+            ccurl_easy_setopt_string(functions, handle, CURLOPT_URL, request.baseURL + request.target),
+            ccurl_easy_setopt_string(functions, handle, CURLOPT_PROTOCOLS_STR, "http,https"),
             // The transport runs on threads, so libcurl must not use signals for its timeouts.
-            ccurl_easy_setopt_long(library.functions, handle, CURLOPT_NOSIGNAL, 1),
-            ccurl_easy_setopt_long(library.functions, handle, CURLOPT_TIMEOUT_MS, timeoutMilliseconds),
+            ccurl_easy_setopt_long(functions, handle, CURLOPT_NOSIGNAL, 1),
+            ccurl_easy_setopt_long(functions, handle, CURLOPT_TIMEOUT_MS, timeoutMilliseconds),
             // An empty string accepts every encoding this libcurl decodes, and it decodes the body.
-            ccurl_easy_setopt_string(library.functions, handle, CURLOPT_ACCEPT_ENCODING, ""),
-            ccurl_easy_setopt_string(library.functions, handle, CURLOPT_USERAGENT, userAgent),
-            ccurl_easy_setopt_write_function(library.functions, handle, CURLOPT_HEADERFUNCTION, Self.receiveHeader),
-            ccurl_easy_setopt_pointer(library.functions, handle, CURLOPT_HEADERDATA, context),
-            ccurl_easy_setopt_write_function(library.functions, handle, CURLOPT_WRITEFUNCTION, Self.receiveBody),
-            ccurl_easy_setopt_pointer(library.functions, handle, CURLOPT_WRITEDATA, context),
+            ccurl_easy_setopt_string(functions, handle, CURLOPT_ACCEPT_ENCODING, ""),
+            ccurl_easy_setopt_string(functions, handle, CURLOPT_USERAGENT, userAgent),
+            ccurl_easy_setopt_write_function(functions, handle, CURLOPT_HEADERFUNCTION, Self.receiveHeader),
+            ccurl_easy_setopt_pointer(functions, handle, CURLOPT_HEADERDATA, context),
+            ccurl_easy_setopt_write_function(functions, handle, CURLOPT_WRITEFUNCTION, Self.receiveBody),
+            ccurl_easy_setopt_pointer(functions, handle, CURLOPT_WRITEDATA, context),
         ]
         codes += configureMethod(request)
+        // libcurl verifies the peer and its host name by default, against this file when one is given.
+        if let certificateAuthorityFile {
+            codes.append(ccurl_easy_setopt_string(functions, handle, CURLOPT_CAINFO, certificateAuthorityFile))
+        }
 
         // An empty `Expect:` stops libcurl from waiting for `100 Continue` before sending a large body.
         var lines = ["Expect:"]
@@ -96,10 +103,12 @@ final class CurlExchange: @unchecked Sendable {
             lines.append("\(name): \(value)")
         }
         for line in lines {
-            guard let extended = ccurl_slist_append(library.functions, headerList, line) else { return CURLE_OUT_OF_MEMORY }
+            guard let extended = ccurl_slist_append(functions, headerList, line) else {
+                return CURLE_OUT_OF_MEMORY
+            }
             headerList = extended
         }
-        codes.append(ccurl_easy_setopt_list(library.functions, handle, CURLOPT_HTTPHEADER, headerList))
+        codes.append(ccurl_easy_setopt_list(functions, handle, CURLOPT_HTTPHEADER, headerList))
         return codes.first { $0 != CURLE_OK }
     }
 
@@ -108,25 +117,26 @@ final class CurlExchange: @unchecked Sendable {
         var codes: [CURLcode] = []
         let sendsBody = request.method == .post || request.method == .put || !request.body.isEmpty
         if sendsBody {
-            codes.append(ccurl_easy_setopt_long(library.functions, handle, CURLOPT_POST, 1))
-            codes.append(ccurl_easy_setopt_offset(library.functions, handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
+            codes.append(ccurl_easy_setopt_long(functions, handle, CURLOPT_POST, 1))
+            let size = curl_off_t(request.body.count)
+            codes.append(ccurl_easy_setopt_offset(functions, handle, CURLOPT_POSTFIELDSIZE_LARGE, size))
             // libcurl copies the bytes, so `request.body` need not outlive this call.
             codes.append(
                 request.body.withUnsafeBytes { bytes in
                     guard let start = bytes.baseAddress?.assumingMemoryBound(to: CChar.self) else {
-                        return ccurl_easy_setopt_string(library.functions, handle, CURLOPT_COPYPOSTFIELDS, "")
+                        return ccurl_easy_setopt_string(functions, handle, CURLOPT_COPYPOSTFIELDS, "")
                     }
-                    return ccurl_easy_setopt_string(library.functions, handle, CURLOPT_COPYPOSTFIELDS, start)
+                    return ccurl_easy_setopt_string(functions, handle, CURLOPT_COPYPOSTFIELDS, start)
                 }
             )
         }
         // libcurl sends POST when there is a body and GET otherwise, and CURLOPT_CUSTOMREQUEST replaces the word.
         if request.method != (sendsBody ? .post : .get) {
-            codes.append(ccurl_easy_setopt_string(library.functions, handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue))
+            codes.append(ccurl_easy_setopt_string(functions, handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue))
         }
         if request.method != .get {
-            codes.append(ccurl_easy_setopt_long(library.functions, handle, CURLOPT_FRESH_CONNECT, 1))
-            codes.append(ccurl_easy_setopt_long(library.functions, handle, CURLOPT_FORBID_REUSE, 1))
+            codes.append(ccurl_easy_setopt_long(functions, handle, CURLOPT_FRESH_CONNECT, 1))
+            codes.append(ccurl_easy_setopt_long(functions, handle, CURLOPT_FORBID_REUSE, 1))
         }
         return codes
     }
@@ -198,7 +208,7 @@ final class CurlExchange: @unchecked Sendable {
         case CURLE_PARTIAL_FILE: text = "the response body ended before its announced length"
         case CURLE_RECV_ERROR, CURLE_SEND_ERROR: text = "the connection was lost before the response was complete"
         case CURLE_WEIRD_SERVER_REPLY: text = "the server's response could not be read"
-        default: text = String(cString: ccurl_easy_strerror(library.functions, code))
+        default: text = String(cString: ccurl_easy_strerror(functions, code))
         }
         return "\(text), libcurl error \(code.rawValue)"
     }
@@ -222,6 +232,7 @@ struct HTTPHeaderLine {
     }
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n")
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+            || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n")
     }
 }

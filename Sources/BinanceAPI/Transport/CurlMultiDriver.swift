@@ -35,7 +35,8 @@ final class CurlMultiDriver: @unchecked Sendable {
     /// before this call is not started and gets `.cancelled` at once.
     func submit(_ exchange: CurlExchange, continuation: CheckedContinuation<CurlExchange.Outcome, Never>) {
         guard let multi else {
-            continuation.resume(returning: .failure(.notSent("\(exchange.label): libcurl could not make a multi handle.")))
+            let reason = "\(exchange.label): libcurl could not make a multi handle."
+            continuation.resume(returning: .failure(.notSent(reason)))
             return
         }
         let startsTransfer = lock.withLock {
@@ -102,7 +103,8 @@ final class CurlMultiDriver: @unchecked Sendable {
         let code = ccurl_multi_add_handle(library.functions, multi, exchange.handle)
         guard code == CURLM_OK else {
             let reason = String(cString: ccurl_multi_strerror(library.functions, code))
-            resume(exchange, with: .failure(.notSent("\(exchange.label): libcurl could not start the request (\(reason)).")))
+            let message = "\(exchange.label): libcurl could not start the request (\(reason))."
+            resume(exchange, with: .failure(.notSent(message)))
             return
         }
         running[exchange.handle] = exchange

@@ -23,19 +23,37 @@ package final class CurlTransport: HTTPTransport {
     /// Maximum time for the whole exchange of one request, even when `HTTPRequest.timeout` is longer.
     private let overallDeadline: Duration
     private let userAgent: String
+    private let certificateAuthorityFile: String?
 
     /// - Parameters:
     ///   - overallDeadline: the upper bound of one exchange, on top of each request's own timeout.
     ///   - userAgent: the `User-Agent` header of every request that does not set one.
-    package convenience init(overallDeadline: Duration = .seconds(30), userAgent: String = "binance-shell") {
-        self.init(library: CurlLibrary.shared, overallDeadline: overallDeadline, userAgent: userAgent)
+    ///   - certificateAuthorityFile: a PEM file of the certificate authorities that TLS peers must chain to. When it
+    ///     is nil, the system's store is used.
+    package convenience init(
+        overallDeadline: Duration = .seconds(30),
+        userAgent: String = "binance-shell",
+        certificateAuthorityFile: String? = nil
+    ) {
+        self.init(
+            library: CurlLibrary.shared,
+            overallDeadline: overallDeadline,
+            userAgent: userAgent,
+            certificateAuthorityFile: certificateAuthorityFile
+        )
     }
 
     /// Sends with `library`, or fails every request with `.notSent` when it could not be loaded.
-    init(library: Result<CurlLibrary, CurlLibraryError>, overallDeadline: Duration, userAgent: String) {
+    init(
+        library: Result<CurlLibrary, CurlLibraryError>,
+        overallDeadline: Duration,
+        userAgent: String,
+        certificateAuthorityFile: String? = nil
+    ) {
         loaded = library.map { (library: $0, driver: CurlMultiDriver(library: $0)) }
         self.overallDeadline = overallDeadline
         self.userAgent = userAgent
+        self.certificateAuthorityFile = certificateAuthorityFile
     }
 
     deinit {
@@ -52,7 +70,8 @@ package final class CurlTransport: HTTPTransport {
         switch loaded {
         case .success(let loaded): (library, driver) = loaded
         case .failure(let error):
-            throw .notSent("\(label): libcurl could not be used: \(error.reason). Install it with Scripts/install-packages.")
+            let fix = "Install it with Scripts/install-packages."
+            throw .notSent("\(label): libcurl could not be used: \(error.reason). \(fix)")
         }
         let deadline = min(request.timeout, overallDeadline)
         let exchange = try CurlExchange(
@@ -60,6 +79,7 @@ package final class CurlTransport: HTTPTransport {
             library: library,
             timeoutMilliseconds: Self.milliseconds(deadline),
             userAgent: userAgent,
+            certificateAuthorityFile: certificateAuthorityFile,
             label: label
         )
 

@@ -31,7 +31,10 @@ import Testing
         #expect(text.contains(label), sourceLocation: sourceLocation)
     }
 
-    func sendExpectingFailure(_ request: HTTPRequest, on transport: CurlTransport = CurlTransport()) async -> TransportError? {
+    func sendExpectingFailure(
+        _ request: HTTPRequest,
+        on transport: CurlTransport = CurlTransport()
+    ) async -> TransportError? {
         do {
             _ = try await transport.send(request)
             return nil
@@ -285,6 +288,35 @@ import Testing
         expectNoQuery(error!)
     }
 
+    // MARK: - TLS
+
+    @Test func httpsPeerWithUntrustedCertificateIsNotSent() async throws {
+        let server = try LoopbackTLSServer()
+        defer { server.stop() }
+        let port = try await server.waitForPort()
+
+        let error = await sendExpectingFailure(request("https://127.0.0.1:\(port)"))
+
+        guard case .notSent(let reason) = error else {
+            Issue.record("expected notSent, got \(String(describing: error))")
+            return
+        }
+        #expect(reason.contains("the server's TLS certificate was not accepted"))
+        expectNoQuery(error!)
+    }
+
+    @Test func httpsPeerWithTrustedCertificateAnswers() async throws {
+        let server = try LoopbackTLSServer()
+        defer { server.stop() }
+        let port = try await server.waitForPort()
+        let transport = CurlTransport(certificateAuthorityFile: server.certificatePath)
+
+        let response = try await transport.send(request("https://127.0.0.1:\(port)"))
+
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self).contains("s_server"))
+    }
+
     // MARK: - Connections
 
     @Test func readsReuseAKeptAliveConnection() async throws {
@@ -507,4 +539,74 @@ private final class RequestCounter: @unchecked Sendable {
             return count
         }
     }
+}
+
+/// `openssl s_server` on 127.0.0.1 with a fresh self-signed certificate for that address. It sends its status
+/// page (`-www`) to one connection, then exits.
+private final class LoopbackTLSServer: @unchecked Sendable {
+    let certificatePath: String
+    private let directory: URL
+    private let outputPath: String
+    private let process = Process()
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        certificatePath = directory.appendingPathComponent("certificate.pem").path
+        let keyPath = directory.appendingPathComponent("key.pem").path
+        outputPath = directory.appendingPathComponent("server.out").path
+
+        let generate = Process()
+        generate.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        generate.arguments = [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", keyPath, "-out", certificatePath, "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1",
+        ]
+        generate.standardOutput = FileHandle.nullDevice
+        generate.standardError = FileHandle.nullDevice
+        try generate.run()
+        generate.waitUntilExit()
+        guard generate.terminationStatus == 0 else {
+            throw TLSServerError("openssl req exited with status \(generate.terminationStatus)")
+        }
+
+        guard FileManager.default.createFile(atPath: outputPath, contents: nil) else {
+            throw TLSServerError("could not create '\(outputPath)'")
+        }
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = [
+            "s_server", "-accept", "127.0.0.1:0", "-cert", certificatePath, "-key", keyPath, "-www", "-naccept", "1",
+        ]
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Waits up to 10 s for the `ACCEPT 127.0.0.1:PORT` line s_server prints once it listens.
+    func waitForPort() async throws -> UInt16 {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            if let line = output.split(separator: "\n").first(where: { $0.hasPrefix("ACCEPT 127.0.0.1:") }),
+                let port = UInt16(line.dropFirst("ACCEPT 127.0.0.1:".count))
+            {
+                return port
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw TLSServerError("openssl s_server printed no ACCEPT line within 10 s")
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+private struct TLSServerError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) { self.description = description }
 }
