@@ -26,19 +26,20 @@ struct JSONScanner {
         case null
     }
 
-    /// The name of an object member, compared with `case "name":` against its bytes.
+    /// The name of an object member, compared with `case "name":` against its bytes. It holds no reference, so
+    /// passing keys around costs no reference counting.
     struct Key {
         /// The bytes between the quotes, escapes included.
         let bytes: UnsafeRawBufferPointer
-        /// The decoded name, only for a key that contains escapes (`"sym\u0062ol"`).
-        let unescaped: String?
+        /// Whether the key contains escapes (`"sym\u0062ol"`), which the scanner has already checked are valid.
+        let hasEscapes: Bool
 
         @inline(__always)
         static func ~= (name: StaticString, key: Key) -> Bool {
-            if let unescaped = key.unescaped {
-                return name.withUTF8Buffer { unescaped.utf8.elementsEqual($0) }
-            }
-            return JSONScanner.bytes(key.bytes, equal: name)
+            guard key.hasEscapes else { return JSONScanner.bytes(key.bytes, equal: name) }
+            // Rare, so the key is decoded again for each name it is compared with.
+            guard let text = try? JSONScanner.unescape(key.bytes) else { return false }
+            return name.withUTF8Buffer { text.utf8.elementsEqual($0) }
         }
     }
 
@@ -109,8 +110,9 @@ struct JSONScanner {
         let range = try readStringRange()
         let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
         try expect(UInt8(ascii: ":"))
-        guard lastStringHasEscapes else { return Key(bytes: slice, unescaped: nil) }
-        return Key(bytes: slice, unescaped: try Self.unescape(slice))
+        guard lastStringHasEscapes else { return Key(bytes: slice, hasEscapes: false) }
+        _ = try Self.unescape(slice)
+        return Key(bytes: slice, hasEscapes: true)
     }
 
     // MARK: - Values
@@ -122,28 +124,47 @@ struct JSONScanner {
     /// Reads a string and returns the range of its contents between the quotes, escapes included.
     mutating func readStringRange() throws -> Range<Int> {
         try expect(UInt8(ascii: "\""))
-        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { throw Failure() }
+        guard let base = bytes.baseAddress else { throw Failure() }
         let start = index
         var position = index
         let end = bytes.count
         lastStringHasEscapes = false
-        // Most bytes of an exchangeInfo body are inside strings, so this loop reads through a pointer and tests
-        // the common case (a printable byte that is neither a quote nor a backslash) first.
-        while position < end {
-            let byte = base[position]
-            if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
-                position += 1
-            } else if byte == UInt8(ascii: "\"") {
+        // Most bytes of an exchangeInfo body are inside strings, so they are skipped eight at a time while none
+        // of the eight ends the string, starts an escape or is a control character.
+        while true {
+            while position + 8 <= end,
+                !Self.hasQuoteBackslashOrControl(base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            {
+                position += 8
+            }
+            guard position < end else { throw Failure() }
+            let byte = base.load(fromByteOffset: position, as: UInt8.self)
+            if byte == UInt8(ascii: "\"") {
                 index = position + 1
                 return start..<position
             } else if byte == UInt8(ascii: "\\") {
                 lastStringHasEscapes = true
                 position += 2
-            } else {
+            } else if byte < 0x20 {
                 throw Failure()
+            } else {
+                position += 1
             }
         }
-        throw Failure()
+    }
+
+    /// Returns whether any of the eight bytes of `word` is `"`, `\` or below 0x20, with the bit tricks for finding
+    /// a zero byte (`(x - 0x01…01) & ~x & 0x80…80`) and a byte below n (`(x - n…n) & ~x & 0x80…80`, n ≤ 128).
+    @inline(__always)
+    private static func hasQuoteBackslashOrControl(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+        let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        let quoteFound = (quotes &- ones) & ~quotes
+        let backslashFound = (backslashes &- ones) & ~backslashes
+        let controlFound = (word &- ones &* 0x20) & ~word
+        return (quoteFound | backslashFound | controlFound) & highBits != 0
     }
 
     mutating func readStringArray() throws -> [String] {
@@ -275,8 +296,9 @@ struct JSONScanner {
     func key(_ scalar: Scalar) throws -> Key {
         guard case .string(let range) = scalar else { throw Failure() }
         let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
-        guard slice.contains(UInt8(ascii: "\\")) else { return Key(bytes: slice, unescaped: nil) }
-        return Key(bytes: slice, unescaped: try Self.unescape(slice))
+        guard slice.contains(UInt8(ascii: "\\")) else { return Key(bytes: slice, hasEscapes: false) }
+        _ = try Self.unescape(slice)
+        return Key(bytes: slice, hasEscapes: true)
     }
 
     /// Returns whether the bytes at `first` and `second` are the same.
@@ -389,7 +411,7 @@ struct JSONScanner {
     }
 
     /// Decodes a string with escapes through `JSONDecoder`, which handles every escape form correctly.
-    private static func unescape(_ slice: UnsafeRawBufferPointer) throws -> String {
+    fileprivate static func unescape(_ slice: UnsafeRawBufferPointer) throws -> String {
         let quoted = Data([UInt8(ascii: "\"")] + Array(slice) + [UInt8(ascii: "\"")])
         guard let text = try? JSONDecoder().decode(String.self, from: quoted) else { throw Failure() }
         return text

@@ -215,28 +215,66 @@ package struct ResultRenderer: Sendable {
             if let key = context.key, Self.isTimeKey(key), let text = formatTime(number) { return text }
             return formatNumber(number, context: context)
         case .string(let text):
-            if let number = DecimalText.parse(text, allowNegative: true) {
-                return formatNumber(number, context: context)
-            }
-            return text
+            let scale = displayScale(context)
+            if let formatted = Self.formatCanonicalDecimal(text, scale: scale) { return formatted }
+            guard let number = DecimalText.parse(text, allowNegative: true) else { return text }
+            return scale.map { DecimalText.format(number, scale: $0) } ?? DecimalText.format(number)
         case .array, .object:
             return value.serialized()
         }
     }
 
     private func formatNumber(_ number: Decimal, context: CellContext) -> String {
+        guard let scale = displayScale(context) else { return DecimalText.format(number) }
+        return DecimalText.format(number, scale: scale)
+    }
+
+    /// Returns the digits after the point for a price or quantity of a symbol whose precision is known. Other
+    /// values get nil and are shown without trailing zeros.
+    private func displayScale(_ context: CellContext) -> Int? {
         guard let key = context.key?.lowercased(), let symbol = context.symbol,
             let precision = options.precision(symbol)
-        else { return DecimalText.format(number) }
+        else { return nil }
         // A byte search: Foundation's `String.contains(_:)` takes a locale-aware path, and the standard library's
         // generic `firstRange(of:)` is slower still; either made this check most of an order book's rendering.
-        if Self.containsAny(key, Self.priceKeyBytes) {
-            return DecimalText.format(number, scale: precision.priceScale)
+        if Self.containsAny(key, Self.priceKeyBytes) { return precision.priceScale }
+        if Self.containsAny(key, Self.quantityKeyBytes) { return precision.quantityScale }
+        return nil
+    }
+
+    /// Formats decimal text the way `DecimalText.format` formats its value, without making a `Decimal`, when the
+    /// text is already plain: no sign, no leading or trailing zeros, and at most 18 digits on either side of the
+    /// point. Returns nil for any other text. Replies carry decimals this way, so most cells take this path.
+    /// - Parameter scale: digits after the point, extra digits truncated; nil keeps the text as it is.
+    package static func formatCanonicalDecimal(_ text: String, scale: Int?) -> String? {
+        let utf8 = text.utf8
+        guard let first = utf8.first else { return nil }
+        var integerDigits = 0
+        var fractionDigits = 0
+        var point: String.Index?
+        for index in utf8.indices {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: ".") {
+                guard point == nil else { return nil }
+                point = index
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                if point == nil { integerDigits += 1 } else { fractionDigits += 1 }
+            } else {
+                return nil
+            }
         }
-        if Self.containsAny(key, Self.quantityKeyBytes) {
-            return DecimalText.format(number, scale: precision.quantityScale)
+        guard (1...18).contains(integerDigits), fractionDigits <= 18 else { return nil }
+        if first == UInt8(ascii: "0"), integerDigits > 1 { return nil }
+        if point != nil, fractionDigits == 0 || utf8.last == UInt8(ascii: "0") { return nil }
+        guard let scale else { return text }
+        guard (0...40).contains(scale) else { return nil }
+        guard let point else {
+            return scale == 0 ? text : text + "." + String(repeating: "0", count: scale)
         }
-        return DecimalText.format(number)
+        if scale == 0 { return String(text[..<point]) }
+        let keptDigits = min(fractionDigits, scale)
+        let end = utf8.index(point, offsetBy: 1 + keptDigits)
+        return String(text[..<end]) + String(repeating: "0", count: scale - keptDigits)
     }
 
     /// Formats epoch milliseconds as `2026-01-31 14:05:09`, local or UTC (then with a trailing `Z`).

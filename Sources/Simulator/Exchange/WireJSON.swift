@@ -24,7 +24,7 @@ enum WireJSON: Sendable {
 
     var bytes: [UInt8] {
         var output = [UInt8]()
-        output.reserveCapacity(256)
+        output.reserveCapacity(1024)
         write(into: &output)
         return output
     }
@@ -52,7 +52,7 @@ enum WireJSON: Sendable {
         case .string(let text):
             Self.writeString(text, into: &output)
         case .int(let value):
-            output.append(contentsOf: String(value).utf8)
+            Self.writeInteger(value, into: &output)
         case .bool(let value):
             output.append(contentsOf: (value ? "true" : "false").utf8)
         case .null:
@@ -63,6 +63,24 @@ enum WireJSON: Sendable {
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Writes the decimal digits of `value` without making a `String`.
+    static func writeInteger(_ value: Int64, into output: inout [UInt8]) {
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            output.append(contentsOf: buffer[(20 - count)...])
+        }
+    }
 
     static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))

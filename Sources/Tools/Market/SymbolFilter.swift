@@ -3,7 +3,7 @@ import BinanceAPI
 /// One entry of a symbol's `filters`. Every member but the type is optional because each filter type has its
 /// own members. Spot and futures also name some of them differently (`minNotional` against `notional`).
 ///
-/// Only the members a filter has are stored, in one small array, because an index of 3,000 symbols holds
+/// Only the members a filter has are stored, in one small array, because an index of 3,000 symbols contains
 /// about 27,000 filters: a stored property for every member made each filter 480 bytes.
 package struct SymbolFilter: Sendable, Equatable, Decodable {
     package var filterType: String
@@ -202,6 +202,11 @@ package struct SymbolFilter: Sendable, Equatable, Decodable {
 
     /// Stores `value` for `member`, or removes the member when `value` is nil.
     private mutating func set(_ value: Value?, for member: Member) {
+        // Members are usually set in order, so the common case appends.
+        if let value, members.last.map({ $0.member.rawValue < member.rawValue }) ?? true {
+            members.append(StoredMember(value: value, member: member))
+            return
+        }
         let position = members.firstIndex { $0.member.rawValue >= member.rawValue } ?? members.endIndex
         let isStored = position < members.endIndex && members[position].member == member
         switch (value, isStored) {

@@ -9,8 +9,8 @@ private let symbolMembers = #"""
     "orderTypes":["LIMIT","MARKET"],"quoteOrderQtyMarketAllowed":true,"isSpotTradingAllowed":true
     """#
 
-/// The trading-rules reader must give, for every body it accepts, what the full decoding gives; bodies it does not
-/// accept must be ones it leaves to `JSONDecoder`.
+/// For every body the trading-rules reader accepts, it must give what the full decoding gives. Any other body must
+/// be left to `JSONDecoder`.
 @Suite struct TradingRulesReaderTests {
     /// Reads `data` with the trading-rules reader; nil when it does not accept the body.
     static func read(_ data: Data) -> (rules: [SymbolTradingRules], limits: [RateLimitRule])? {
@@ -107,6 +107,30 @@ private let symbolMembers = #"""
         let rules = try #require(Self.read(data)?.rules.first)
         #expect(rules.symbol == "BTCUSDT")
         #expect(rules.filters.priceFilter?.tickSize.value == Decimal(string: "0.01"))
+    }
+
+    @Test func escapesAtEveryOffsetOfLongStrings() throws {
+        // The reader skips string bytes eight at a time, so an escape or the closing quote may fall at any offset.
+        for before in 0..<18 {
+            for after in [0, 1, 7, 8, 9] {
+                let name = String(repeating: "A", count: before) + #"\"\\\u00e9"# + String(repeating: "B", count: after)
+                let data = Self.body(symbols: #"{"symbol":"\#(name)",\#(symbolMembers),"filters":[]}"#)
+
+                try Self.expectAllReadersAgree(data)
+
+                let expected = String(repeating: "A", count: before) + "\"\\é" + String(repeating: "B", count: after)
+                #expect(Self.read(data)?.rules.first?.symbol == expected)
+            }
+        }
+    }
+
+    @Test func controlCharacterInStringIsLeftToJSONDecoder() {
+        for offset in 0..<10 {
+            let name = String(repeating: "A", count: offset) + "\t" + "USDT"
+            let data = Self.body(symbols: #"{"symbol":"\#(name)",\#(symbolMembers),"filters":[]}"#)
+
+            Self.expectLeftToJSONDecoder(data)
+        }
     }
 
     @Test func symbolsWithTheSameListsGetEqualLists() throws {

@@ -1,3 +1,4 @@
+import BinanceAPI
 import Foundation
 import Shell
 import Testing
@@ -187,5 +188,47 @@ struct LayoutRendererTests {
         let data: JSONValue = .object(["orders": .array([])])
         let layout = TableLayout(rows: "orders", columns: ["orderId"])
         #expect(renderer.render(.success(data), layout: layout) == "(no orders)")
+    }
+}
+
+struct CanonicalDecimalTests {
+    /// Returns what the general path makes of `text`: `DecimalText` parsing and formatting.
+    private func reference(_ text: String, scale: Int?) -> String? {
+        guard let number = DecimalText.parse(text, allowNegative: true) else { return nil }
+        return scale.map { DecimalText.format(number, scale: $0) } ?? DecimalText.format(number)
+    }
+
+    @Test(arguments: [
+        ("0", 2, "0.00"), ("70000.5", 2, "70000.50"), ("1865.0712", 2, "1865.07"), ("0.001", 2, "0.00"),
+        ("8.0867", 4, "8.0867"), ("12", 0, "12"), ("12.9", 0, "12"), ("0.5", nil, "0.5"),
+    ] as [(String, Int?, String)])
+    func formatsPlainText(_ text: String, _ scale: Int?, _ expected: String) {
+        #expect(ResultRenderer.formatCanonicalDecimal(text, scale: scale) == expected)
+        #expect(reference(text, scale: scale) == expected)
+    }
+
+    @Test(arguments: ["-1.5", "01", "00.5", "1.50", "1.", ".5", "1e5", "", "abc", "1.2.3", "1234567890123456789"])
+    func leavesOtherTextToDecimalText(_ text: String) {
+        #expect(ResultRenderer.formatCanonicalDecimal(text, scale: 2) == nil)
+        #expect(ResultRenderer.formatCanonicalDecimal(text, scale: nil) == nil)
+    }
+
+    @Test func matchesDecimalTextOnRandomText() {
+        var generator = SystemRandomNumberGenerator()
+        func digits(_ count: Int) -> String {
+            String((0..<count).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+        }
+        var checked = 0
+        for _ in 0..<5_000 {
+            let integer = Bool.random(using: &generator) ? "0" : String(Int.random(in: 1...9, using: &generator))
+                + digits(Int.random(in: 0...17, using: &generator))
+            let fraction = digits(Int.random(in: 0...18, using: &generator))
+            let text = fraction.isEmpty ? integer : integer + "." + fraction
+            let scale: Int? = Bool.random(using: &generator) ? nil : Int.random(in: 0...12, using: &generator)
+            guard let fast = ResultRenderer.formatCanonicalDecimal(text, scale: scale) else { continue }
+            checked += 1
+            #expect(fast == reference(text, scale: scale), "text \(text), scale \(String(describing: scale))")
+        }
+        #expect(checked > 1_000)
     }
 }
