@@ -90,6 +90,9 @@ import TestSupport
             var screens: [String] = []
             for command in Self.commands {
                 try terminal.run(command, prompt: "custom>")
+                // Until the line editor shows the typed line, the last line is still the old empty prompt. Typing
+                // the next command then reaches the terminal while this one runs, which echoes it without a prompt.
+                try terminal.waitFor("custom> " + command)
                 screens.append(try terminal.waitForPrompt("custom>"))
             }
             try terminal.run("exit", prompt: "custom>")
