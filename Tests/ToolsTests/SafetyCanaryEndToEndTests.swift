@@ -105,7 +105,11 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: home.path + "/" + AuditLog.fileName))
         for (name, text) in outputs + Self.files(under: home.path) {
             let fragment = SafetyFixtures.leakedFragment(of: Self.secrets, in: text)
-            #expect(fragment == nil, "'\(fragment?.prefix(3) ?? "")…' leaked in \(name): \(text.prefix(400))")
+            // The text around the fragment, with the fragment itself masked, shows where it leaked.
+            let context = fragment.flatMap { text.range(of: $0) }.map { range in
+                String(text[..<range.lowerBound].suffix(300)) + "<fragment>" + String(text[range.upperBound...].prefix(300))
+            }
+            #expect(fragment == nil, "'\(fragment?.prefix(3) ?? "")…' leaked in \(name): \(context ?? "")")
         }
         #expect(AuditLog.verify(path: home.path).isValid)
     }

@@ -62,6 +62,25 @@ private let megabyte = String(repeating: "A", count: 1_048_576)
         #expect(UntrustedText.escapingControls("a\u{1B}[2Jb\u{9B}c\u{0}") == "a\\u{1B}[2Jb\\u{9B}c\\u{00}")
     }
 
+    @Test func escapingControlsReachesNestedJSON() {
+        let clean: JSONValue = .object(["symbol": .string("BTCUSDT"), "list": .array([.string("€ and é"), .int(1)])])
+        let hostile: JSONValue = .object([
+            "symbol": .string("BTCUSDT"),
+            "list": .array([.string("clean"), .object(["deep": .string("x\u{1B}[2J")])]),
+            "key\u{202E}": .bool(true),
+        ])
+
+        #expect(UntrustedText.escapingControls(clean) == clean)
+        #expect(
+            UntrustedText.escapingControls(hostile)
+                == .object([
+                    "symbol": .string("BTCUSDT"),
+                    "list": .array([.string("clean"), .object(["deep": .string("x\\u{1B}[2J")])]),
+                    "key\\u{202E}": .bool(true),
+                ])
+        )
+    }
+
     @Test func validationMessagesQuoteHostileValues() throws {
         let tool = SafetyFixtures.orderTool
 

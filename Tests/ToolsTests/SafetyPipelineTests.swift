@@ -104,6 +104,17 @@ private func auditRecords(_ home: String) throws -> [JSONValue] {
         #expect(rejected < 4_000)
     }
 
+    @Test func invocationIDsAreVersion4UUIDs() {
+        let ids = (0..<200).map { _ in InvocationScope.randomID() }
+
+        for id in ids {
+            #expect(UUID(uuidString: id)?.uuidString == id, "\(id)")
+            #expect(Array(id)[14] == "4", "\(id)")
+            #expect("89AB".contains(Array(id)[19]), "\(id)")
+        }
+        #expect(Set(ids).count == ids.count)
+    }
+
     @Test func everyInvocationWritesExactlyOneEvent() async throws {
         let home = SafetyFixtures.temporaryDirectory()
         let configuration = try SafetyFixtures.configuration(["MCP_MAX_REQUESTS_PER_MINUTE": "2"], home: home)

@@ -54,6 +54,8 @@ package actor AuditLog {
     private let logger: Logger
 
     private var descriptor: Int32 = -1
+    /// Device and inode of the open file. An open descriptor keeps its inode, so these never change while it is open.
+    private var descriptorIdentity: (device: dev_t, inode: ino_t)?
     /// The head file, open once and overwritten in place.
     private var headDescriptor: Int32 = -1
     /// Size of the open file after this log's last write, and that record's receipt.
@@ -160,7 +162,7 @@ package actor AuditLog {
         if lockDescriptor < 0 { try createDirectory(directory) }
         try lockDirectory(directory)
         defer { flock(lockDescriptor, LOCK_UN) }
-        // One fstat and one stat per event: the size of the open file, and whether it is still the current one.
+        // One stat per event: whether the open file is still the current one, and its size.
         var size = descriptor >= 0 ? currentSize(path) : nil
         if size == nil {
             try createDirectory(directory)
@@ -199,13 +201,14 @@ package actor AuditLog {
     }
 
     /// Returns the size of the open file while it is still the file at `path`, or nil after another process rotated it.
+    ///
+    /// One `stat` of the path is enough: when it names the open file's device and inode, its size is that file's size.
     private func currentSize(_ path: String) -> Int? {
-        var open = stat()
         var named = stat()
-        guard fstat(descriptor, &open) == 0, stat(path, &named) == 0,
-            open.st_ino == named.st_ino, open.st_dev == named.st_dev
+        guard let descriptorIdentity, stat(path, &named) == 0,
+            named.st_ino == descriptorIdentity.inode, named.st_dev == descriptorIdentity.device
         else { return nil }
-        return Int(open.st_size)
+        return Int(named.st_size)
     }
 
     /// Renames the full file and starts a new one with a `log_rotated` record; returns that record's receipt.
@@ -334,11 +337,14 @@ package actor AuditLog {
             if descriptorMatchesPath(path) { return }
             close(descriptor)
             descriptor = -1
+            descriptorIdentity = nil
         }
         let opened = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard opened >= 0 else { throw failure("Opening", path) }
         descriptor = opened
         cachedTail = nil
+        var status = stat()
+        descriptorIdentity = fstat(opened, &status) == 0 ? (status.st_dev, status.st_ino) : nil
     }
 
     private func descriptorMatchesPath(_ path: String) -> Bool {

@@ -84,14 +84,33 @@ package enum UntrustedText {
 
     /// Returns `value` with `escapingControls` applied to every string and object key inside it.
     package static func escapingControls(_ value: JSONValue) -> JSONValue {
+        needsEscaping(value) ? escapingEveryString(value) : value
+    }
+
+    /// Returns false when the byte check of `mayNeedEscaping` clears every string and object key inside `value`,
+    /// so such values are returned as they are instead of rebuilt.
+    private static func needsEscaping(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string(let text):
+            return mayNeedEscaping(text)
+        case .array(let elements):
+            return elements.contains(where: needsEscaping)
+        case .object(let members):
+            return members.contains { mayNeedEscaping($0.key) || needsEscaping($0.value) }
+        case .null, .bool, .number:
+            return false
+        }
+    }
+
+    private static func escapingEveryString(_ value: JSONValue) -> JSONValue {
         switch value {
         case .string(let text):
             return .string(escapingControls(text))
         case .array(let elements):
-            return .array(elements.map(escapingControls))
+            return .array(elements.map(escapingEveryString))
         case .object(let members):
             var escaped: [String: JSONValue] = [:]
-            for (name, member) in members { escaped[escapingControls(name)] = escapingControls(member) }
+            for (name, member) in members { escaped[escapingControls(name)] = escapingEveryString(member) }
             return .object(escaped)
         case .null, .bool, .number:
             return value
