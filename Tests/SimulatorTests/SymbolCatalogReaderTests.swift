@@ -34,4 +34,20 @@ struct SymbolCatalogReaderTests {
         #expect(parsed["symbol"] as? String == "BTCUSDT")
         #expect(contents.rules["BTCUSDT"]?.tickSize == Decimal(string: "0.01"))
     }
+
+    @Test func rawSymbolBytesMatchTheSymbolsArray() throws {
+        let data = SymbolCatalog.bundledData()
+        let bytes = [UInt8](data)
+        let range = try #require(JSONScanner.valueRange(ofKey: "symbols", in: bytes))
+        let objects = JSONScanner.arrayElements(bytes, in: range).map { Array(bytes[$0]) }
+        let catalog = SymbolCatalog(source: { data }, extraSymbols: [])
+
+        let contents = catalog.contents
+
+        #expect(contents.order.count == objects.count)
+        for (symbol, object) in zip(contents.order, objects) where contents.rawSymbol[symbol] != object {
+            Issue.record("the bytes kept for \(symbol) differ from its object in the body")
+        }
+        #expect(contents.allSymbolsBytes == Array(objects.joined(separator: [UInt8(ascii: ",")])))
+    }
 }

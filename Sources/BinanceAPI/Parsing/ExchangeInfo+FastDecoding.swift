@@ -16,7 +16,8 @@ extension ExchangeInfo {
         data.withUnsafeBytes { bytes in
             var reader = ExchangeInfoReader(bytes, keepsEveryMember: true)
             var symbols: [SymbolInfo] = []
-            guard let header = try? reader.readDocument(onSymbol: { symbols.append(try $0.symbolInfo()) }) else {
+            guard let header = try? reader.readDocument(onSymbol: { members, _ in symbols.append(try members.symbolInfo()) })
+            else {
                 return nil
             }
             return ExchangeInfo(
@@ -40,9 +41,19 @@ extension ExchangeInfo {
         from data: Data,
         _ body: (SymbolTradingRules) -> Void
     ) -> [RateLimitRule]? {
+        readTradingRulesWithRanges(from: data) { rules, _ in body(rules) }
+    }
+
+    /// Reads the trading rules of every symbol like `readTradingRules(from:_:)`, and passes `body` the byte range
+    /// of each symbol's object in `data` too, braces included, for callers that keep the original text.
+    /// - Returns: the rate limits the body reports, or nil when the reader does not accept the body.
+    package static func readTradingRulesWithRanges(
+        from data: Data,
+        _ body: (SymbolTradingRules, Range<Int>) -> Void
+    ) -> [RateLimitRule]? {
         data.withUnsafeBytes { bytes in
             var reader = ExchangeInfoReader(bytes, keepsEveryMember: false)
-            let header = try? reader.readDocument(onSymbol: { body(try $0.tradingRules()) })
+            let header = try? reader.readDocument(onSymbol: { body(try $0.tradingRules(), $1) })
             return header?.rateLimits
         }
     }
@@ -70,8 +81,9 @@ private struct ExchangeInfoReader {
         self.keepsEveryMember = keepsEveryMember
     }
 
-    /// Reads the whole body, passing each symbol to `onSymbol`, and checks that nothing follows it.
-    mutating func readDocument(onSymbol: (SymbolMembers) throws -> Void) throws -> Header {
+    /// Reads the whole body, passing each symbol and the byte range of its object to `onSymbol`, and checks that
+    /// nothing follows it.
+    mutating func readDocument(onSymbol: (SymbolMembers, Range<Int>) throws -> Void) throws -> Header {
         var timezone: String?
         var serverTime: Int64?
         var rateLimits: [RateLimitRule]?
@@ -96,7 +108,10 @@ private struct ExchangeInfoReader {
                 hasSymbols = true
                 var more = try scanner.enterArray()
                 while more {
-                    try onSymbol(try readSymbol())
+                    scanner.skipWhitespace()
+                    let start = scanner.index
+                    let members = try readSymbol()
+                    try onSymbol(members, start..<scanner.index)
                     more = try scanner.nextElement()
                 }
             default: try scanner.skipValue()
