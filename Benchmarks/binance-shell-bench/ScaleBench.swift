@@ -44,6 +44,25 @@ enum ScaleBench {
             report("exchangeInfo \(listed) symbols: fast reader alone", Sample(readerTimes), unit: "ms", runs: "runs")
         }
 
+        // The reader `ExchangeInfoCache` and the shell's symbol directory use: the trading rules of each symbol,
+        // without the whole model.
+        var rulesReaderTimes: [Double] = []
+        for _ in 0..<runs {
+            var symbols = 0
+            let started = clock.now
+            let limits = ExchangeInfo.readTradingRules(from: body) { _ in symbols += 1 }
+            let elapsed = clock.now - started
+            guard limits != nil, symbols == listed else {
+                print("exchangeInfo: the trading-rules reader rejected this body")
+                break
+            }
+            rulesReaderTimes.append(microseconds(elapsed) / 1000)
+        }
+        if !rulesReaderTimes.isEmpty {
+            report("exchangeInfo \(listed) symbols: trading-rules reader alone", Sample(rulesReaderTimes), unit: "ms",
+                   runs: "runs")
+        }
+
         // Warm: the same process parses the body again and again, so caches and the allocator are warm.
         var times: [Double] = []
         for run in 0...runs {
