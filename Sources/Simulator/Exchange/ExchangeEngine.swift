@@ -20,6 +20,8 @@ final class ExchangeEngine: @unchecked Sendable {
     init(options: SimulatorOptions) throws {
         self.options = options
         catalog = SymbolCatalog.make(extraSymbols: options.extraSymbols)
+        // Every request path reads the catalogue, so its parse starts now and overlaps opening the ledger.
+        catalog.preload()
         market = MarketModel(seed: options.seed, catalog: catalog)
         ledger = try PaperLedger(path: options.databasePath)
         faults = FaultInjector(plan: options.faults)
@@ -45,6 +47,9 @@ final class ExchangeEngine: @unchecked Sendable {
         let time = now
         var positions = [PaperPosition]()
         if options.futuresStartingBalance > 0 {
+            // The entry prices below read the BTC and ETH recordings, so their CSVs are parsed on another
+            // thread while the catalogue parse finishes. A `recorded` call waits for a parse under way.
+            market.preloadRecorded(["BTC", "ETH"])
             for (symbol, amount, leverage) in [("BTCUSDT", Decimal(string: "0.010")!, 10), ("ETHUSDT", Decimal(string: "-0.250")!, 5)] {
                 guard let rules = catalog.rules(symbol) else { continue }
                 positions.append(PaperPosition(

@@ -129,6 +129,14 @@ final class MarketModel: @unchecked Sendable {
         }
     }
 
+    /// Starts parsing the recorded series of `assets` on a background thread. A later `recorded` call finds
+    /// the series loaded, or waits under the lock for the parse under way.
+    func preloadRecorded(_ assets: [String]) {
+        Thread.detachNewThread { [self] in
+            for asset in assets { _ = recorded(asset) }
+        }
+    }
+
     // MARK: - USDT values
 
     /// Plausible USDT values of assets without recordings, used as the centre of their synthetic walk.

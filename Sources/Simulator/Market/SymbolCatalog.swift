@@ -154,6 +154,13 @@ final class SymbolCatalog: @unchecked Sendable {
         }
     }
 
+    /// Starts parsing the catalogue on a background thread unless it is parsed already. A `contents` call
+    /// waits under the lock for the parse under way.
+    func preload() {
+        guard lock.withLock({ loaded == nil }) else { return }
+        Thread.detachNewThread { [self] in _ = contents }
+    }
+
     func rules(_ symbol: String) -> SymbolRules? { contents.rules[symbol] }
 
     var symbols: [String] { contents.order }
@@ -170,6 +177,9 @@ final class SymbolCatalog: @unchecked Sendable {
         var read: [(rules: SymbolRules, range: Range<Int>)] = []
         read.reserveCapacity(4096)
         if ExchangeInfo.readTradingRulesWithRanges(from: data, { read.append((SymbolRules(info: $0), $1)) }) != nil {
+            result.order.reserveCapacity(read.count + extra.count)
+            result.rules.reserveCapacity(read.count + extra.count)
+            result.rawSymbol.reserveCapacity(read.count + extra.count)
             for (rules, range) in read {
                 result.order.append(rules.symbol)
                 result.rules[rules.symbol] = rules
