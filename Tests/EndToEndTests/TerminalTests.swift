@@ -206,6 +206,20 @@ struct TerminalTests {
         #expect(!screen.contains("EXITED"))
     }
 
+    @Test func ctrlCDuringAnOrderWarnsItMayBePlaced() throws {
+        let home = try BinaryRunner.temporaryHome()
+        let terminal = try ShellTerminal(
+            home: home,
+            environment: ["BINANCE_SIM_FAULTS": "latency=60000ms~/api/v3/order"]
+        )
+        defer { terminal.close() }
+        try terminal.run("buy BTCUSDT 0.001 limit 20000", prompt: "sim>")
+        try terminal.waitFor("Waiting for the exchange")
+        try terminal.press("C-c")
+        let screen = try terminal.waitFor("may have reached the exchange")
+        #expect(screen.contains("'open'"))
+    }
+
     @Test func openQuoteContinuesOnTheNextLine() throws {
         let home = try BinaryRunner.temporaryHome()
         let terminal = try ShellTerminal(home: home)

@@ -233,19 +233,29 @@ private func problemMessages(_ verification: AuditVerification) -> [String] {
             clientOrderID: "bsh-crashed-1"
         )
         let first = AuditLog(directory: directory)
-        for (id, finished) in [("a", true), ("b", false)] {
+        for (id, finished) in [("a", true), ("b", false), ("c", true)] {
             try await first.record(
                 AuditEvent(.orderSubmitted, tool: "create_order", invocationID: id, details: ["intent": intent.json]),
                 durable: true
             )
             if finished {
-                try await first.record(AuditEvent(.toolInvocation, tool: "create_order", outcome: "success", invocationID: id))
+                // "c" finished without learning the order's status, so it stays pending.
+                let unknown = id == "c" ? ToolErrorType.orderStatusUnknown.rawValue : nil
+                try await first.record(
+                    AuditEvent(
+                        .toolInvocation,
+                        tool: "create_order",
+                        outcome: unknown == nil ? "success" : "error",
+                        errorType: unknown,
+                        invocationID: id
+                    )
+                )
             }
         }
 
         let pending = await AuditLog(directory: directory).pendingIntents()
 
-        #expect(pending.map(\.invocationID) == ["b"])
+        #expect(pending.map(\.invocationID) == ["b", "c"])
         #expect(pending.first?.clientOrderID == "bsh-crashed-1")
         #expect(pending.first?.intent["price"] == .string("50000"))
     }

@@ -269,6 +269,15 @@ private func filling(spent: String) -> RecordingTransport {
          "Invalid BINANCE_BASE_URL 'ftp://127.0.0.1': expected an http:// or https:// URL such as http://127.0.0.1:8080."),
         ("BINANCE_BASE_URL", "http://",
          "Invalid BINANCE_BASE_URL 'http://': expected an http:// or https:// URL such as http://127.0.0.1:8080."),
+        ("BINANCE_BASE_URL", "http://127.0.0.1:99999",
+         "Invalid BINANCE_BASE_URL 'http://127.0.0.1:99999': expected a port from 1 to 65535, such as "
+            + "http://127.0.0.1:8080."),
+        ("BINANCE_BASE_URL", "http://127.0.0.1:80x",
+         "Invalid BINANCE_BASE_URL 'http://127.0.0.1:80x': expected a port from 1 to 65535, such as "
+            + "http://127.0.0.1:8080."),
+        ("BINANCE_BASE_URL", "http://127.0.0.1:8080?x=1",
+         "Invalid BINANCE_BASE_URL 'http://127.0.0.1:8080?x=1': expected a URL without a query or fragment, such as "
+            + "http://127.0.0.1:8080."),
         ("BINANCE_SHELL_HOME", "state",
          "Invalid BINANCE_SHELL_HOME 'state': expected an absolute directory path such as /home/me/.binance-shell."),
         ("BINANCE_TESTNET", "maybe", "Invalid BINANCE_TESTNET 'maybe': expected true or false."),
@@ -310,6 +319,7 @@ private func filling(spent: String) -> RecordingTransport {
         )
 
         #expect(configuration.symbolAllowlist == ["BTCUSDT", "ETHUSDT"])
+        #expect(configuration.baseURL == "http://127.0.0.1:8080")
         #expect(configuration.logLevel == .debug)
         #expect(configuration.home == "/home/test/.local/state/binance-shell")
         #expect(configuration.warnings.isEmpty)

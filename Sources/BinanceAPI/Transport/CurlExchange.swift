@@ -175,6 +175,16 @@ final class CurlExchange: @unchecked Sendable {
     /// Maps a libcurl result to what it proves about the request.
     func classify(_ code: CURLcode) -> TransportError {
         let reason = describe(code)
+        // Some codes also end a transfer whose request was already written: libcurl 7.88 reports a reply that
+        // is not HTTP as CURLE_UNSUPPORTED_PROTOCOL. Once any request byte went out, only the outcome is known.
+        var requestBytes = 0
+        _ = ccurl_easy_getinfo_long(functions, handle, CURLINFO_REQUEST_SIZE, &requestBytes)
+        if requestBytes > 0, code != CURLE_OPERATION_TIMEDOUT {
+            if code == CURLE_UNSUPPORTED_PROTOCOL {
+                return .outcomeUnknown("\(label): the server's response is not HTTP (\(reason)).")
+            }
+            return .outcomeUnknown("\(label): \(reason).")
+        }
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
             let seconds = Double(timeoutMilliseconds) / 1000

@@ -176,7 +176,14 @@ package final class ShellSession {
 
     private func runTool(_ call: ToolCall, line: Int) async -> Outcome {
         guard let result = await invoke(call) else {
-            output.writeError("Interrupted.\n")
+            if let tool = engine.tool(named: call.toolName), !tool.annotations.readOnly {
+                output.writeError(
+                    "Interrupted. The request may have reached the exchange before the interrupt: check with 'open' "
+                        + "or 'orders <symbol>' before you retry.\n"
+                )
+            } else {
+                output.writeError("Interrupted.\n")
+            }
             return .failed
         }
         if result.isSuccess {

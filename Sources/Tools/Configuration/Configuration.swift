@@ -100,7 +100,7 @@ package struct Configuration: Sendable {
             apiSecret: text("BINANCE_API_SECRET"),
             privateKeyFile: text("BINANCE_PRIVATE_KEY_FILE"),
             useTestnet: try flag("BINANCE_TESTNET", default: false),
-            baseURL: text("BINANCE_BASE_URL"),
+            baseURL: text("BINANCE_BASE_URL").map(Self.trimmingTrailingSlashes),
             venueOverride: nil,
             allowTrading: text("BINANCE_ALLOW_TRADING") == nil ? nil : try flag("BINANCE_ALLOW_TRADING", default: false),
             maxOrderNotional: nil,
@@ -261,8 +261,9 @@ package struct Configuration: Sendable {
             && text.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) }
     }
 
-    /// Accepts `http://` or `https://` followed by a host, with an optional port and path, and nothing a URL
-    /// cannot contain unescaped (spaces, control characters).
+    /// Accepts `http://` or `https://` followed by a host, with an optional port (1 to 65535) and path, and
+    /// nothing a URL cannot contain unescaped (spaces, control characters). A query or fragment is rejected,
+    /// because request paths are appended to the base URL.
     static func checkBaseURL(_ url: String) throws(ToolError) {
         let lower = url.lowercased()
         let scheme = ["http://", "https://"].first { lower.hasPrefix($0) }
@@ -272,6 +273,23 @@ package struct Configuration: Sendable {
         guard scheme != nil, !host.isEmpty, !host.hasPrefix(":"), isClean else {
             throw invalid("BINANCE_BASE_URL", url, expected: "an http:// or https:// URL such as http://127.0.0.1:8080")
         }
+        guard !url.contains("?"), !url.contains("#") else {
+            throw invalid("BINANCE_BASE_URL", url, expected: "a URL without a query or fragment, such as http://127.0.0.1:8080")
+        }
+        // The port follows the last colon outside an IPv6 literal's brackets.
+        if let colon = host.lastIndex(of: ":"), !host[colon...].contains("]") {
+            let port = host[host.index(after: colon)...]
+            guard let number = Int(port), (1...65535).contains(number), port.allSatisfy(\.isASCII) else {
+                throw invalid("BINANCE_BASE_URL", url, expected: "a port from 1 to 65535, such as http://127.0.0.1:8080")
+            }
+        }
+    }
+
+    /// Drops the trailing slashes of a base URL, because request paths that start with a slash are appended to it.
+    static func trimmingTrailingSlashes(_ url: String) -> String {
+        var trimmed = Substring(url)
+        while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        return String(trimmed)
     }
 
     /// Returns a warning for each variable whose name is one or two edits away from a variable the product reads,

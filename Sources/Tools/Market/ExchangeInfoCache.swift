@@ -58,7 +58,14 @@ package actor ExchangeInfoCache {
             fetch = Task { try await Self.fetchSymbol(symbol, client: client) }
             singleFetches[symbol] = fetch
         }
-        let rules = try await Self.value(of: fetch)
+        let rules: SymbolRules
+        do {
+            rules = try await Self.value(of: fetch)
+        } catch {
+            // A failed fetch is forgotten, so the next call fetches again instead of returning the same error.
+            if singleFetches[symbol] == fetch { singleFetches[symbol] = nil }
+            throw error
+        }
         // Only the fetch still registered is cached: `invalidate` drops fetches started before it.
         if singleFetches[symbol] == fetch {
             singleFetches[symbol] = nil
@@ -140,7 +147,13 @@ package actor ExchangeInfoCache {
             fetch = Task { try await Self.fetchMarket(market, client: client) }
             marketFetches[market] = fetch
         }
-        let symbols = try await Self.value(of: fetch)
+        let symbols: [SymbolRules]
+        do {
+            symbols = try await Self.value(of: fetch)
+        } catch {
+            if marketFetches[market] == fetch { marketFetches[market] = nil }
+            throw error
+        }
         // A symbol listed twice keeps its first rules.
         var bySymbol: [String: SymbolRules] = [:]
         bySymbol.reserveCapacity(symbols.count)

@@ -201,7 +201,13 @@ extension AuditLog {
                     intent: record["details"]?["intent"] ?? .null
                 )
                 order.append(invocationID)
-            } else if type == AuditEventType.toolInvocation.rawValue || type == AuditEventType.intentReported.rawValue {
+            } else if type == AuditEventType.intentReported.rawValue {
+                pending[invocationID] = nil
+            } else if type == AuditEventType.toolInvocation.rawValue,
+                record["error_type"]?.stringValue != ToolErrorType.orderStatusUnknown.rawValue
+            {
+                // An invocation that ended with the order's status unknown leaves it pending, so the next start
+                // looks the order up.
                 pending[invocationID] = nil
             }
         }

@@ -288,6 +288,25 @@ import Testing
         expectNoQuery(error!)
     }
 
+    /// libcurl reports a reply that is not HTTP with the same code as an unsupported URL scheme. The order was
+    /// written before that reply came, so it must not be reported as not sent.
+    @Test func replyThatIsNotHTTPIsAnUnknownOutcome() async throws {
+        let server = try APILoopbackServer { _ in
+            APILoopbackServer.Reply(bytes: Data("garbage that is not an HTTP status line\r\n\r\n".utf8))
+        }
+        defer { server.stop() }
+
+        let error = await sendExpectingFailure(request(server.baseURL, method: .post))
+
+        guard case .outcomeUnknown(let message) = error else {
+            Issue.record("expected outcomeUnknown, got \(String(describing: error))")
+            return
+        }
+        #expect(message.contains("not HTTP"))
+        #expect(!message.contains("base URL"))
+        #expect(server.requests.count == 1)
+    }
+
     // MARK: - TLS
 
     @Test func httpsPeerWithUntrustedCertificateIsNotSent() async throws {

@@ -298,6 +298,47 @@ struct ExchangeInfoCacheTests {
         }
     }
 
+    /// Rejects every request while `isFailing` is set, then passes them to the fake exchange.
+    final class SwitchableTransport: HTTPTransport, @unchecked Sendable {
+        let exchange: ToolsFakeExchange
+        // The lock protects `failing`, which the test sets and the client's tasks read.
+        private let lock = NSLock()
+        private var failing = true
+
+        init(exchange: ToolsFakeExchange) {
+            self.exchange = exchange
+        }
+
+        var isFailing: Bool {
+            get { lock.withLock { failing } }
+            set { lock.withLock { failing = newValue } }
+        }
+
+        func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+            if isFailing {
+                return HTTPResponse(status: 400, body: Data(#"{"code":-1100,"msg":"Illegal characters found."}"#.utf8))
+            }
+            return try await exchange.send(request)
+        }
+    }
+
+    @Test func failedFetchIsRetriedByTheNextCall() async throws {
+        let transport = SwitchableTransport(exchange: ToolsFakeExchange())
+        let client = BinanceClient(
+            configuration: ClientConfiguration(spotBaseURL: "sim://spot", futuresBaseURL: "sim://futures", credentials: nil),
+            transport: transport
+        )
+        let cache = ExchangeInfoCache(client: client)
+        await #expect(throws: ToolError.self) { try await cache.rules(for: "BTCUSDT") }
+        await #expect(throws: ToolError.self) { try await cache.allSymbols() }
+
+        transport.isFailing = false
+        let rules = try await cache.rules(for: "BTCUSDT")
+        #expect(rules.symbol == "BTCUSDT")
+        let all = try await cache.allSymbols()
+        #expect(!all.isEmpty)
+    }
+
     @Test func concurrentCallersShareOneFetch() async throws {
         let exchange = ToolsFakeExchange()
         let client = BinanceClient(
