@@ -23,9 +23,10 @@ struct RecordedSeries: Sendable {
 
     /// Parses the shipped CSV rows (open time, open, high, low, close, volume, close time, quote volume, trades, …).
     /// Rows that do not have that shape are skipped.
-    static func parse(_ data: [UInt8]) -> RecordedSeries? {
+    static func parse(_ data: some ContiguousBytes) -> RecordedSeries? {
         var candles = [Candle]()
-        candles.reserveCapacity(data.count / 100)
+        let byteCount = data.withUnsafeBytes { $0.count }
+        candles.reserveCapacity(byteCount / 100)
         // Up to 12 fields per row. Fields with a decimal point become units of 10^-8; fields without one
         // (times, counts) stay integers.
         var fields = (Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0))
@@ -33,7 +34,7 @@ struct RecordedSeries: Sendable {
         var current: Int64 = 0
         var fractionDigits = -1
         var valid = true
-        data.withUnsafeBufferPointer { buffer in
+        data.withUnsafeBytes { buffer in
             for byte in buffer {
                 if byte >= 48 && byte <= 57 {
                     current = current &* 10 &+ Int64(byte &- 48)
@@ -110,12 +111,12 @@ final class MarketModel: @unchecked Sendable {
         self.catalog = catalog
     }
 
-    static func bundledSeries(_ name: String) -> [UInt8]? {
+    static func bundledSeries(_ name: String) -> Data? {
         guard let url = Bundle.module.url(forResource: name, withExtension: "csv", subdirectory: "Resources/klines")
             ?? Bundle.module.url(forResource: name, withExtension: "csv"),
             let data = try? Data(contentsOf: url)
         else { return nil }
-        return [UInt8](data)
+        return data
     }
 
     /// Returns the recorded 15-minute spot series of `asset` against USDT, loaded once per process on first use.
