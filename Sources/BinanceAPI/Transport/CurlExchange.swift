@@ -180,10 +180,8 @@ final class CurlExchange: @unchecked Sendable {
         var requestBytes = 0
         _ = ccurl_easy_getinfo_long(functions, handle, CURLINFO_REQUEST_SIZE, &requestBytes)
         if requestBytes > 0, code != CURLE_OPERATION_TIMEDOUT {
-            if code == CURLE_UNSUPPORTED_PROTOCOL {
-                return .outcomeUnknown("\(label): the server's response is not HTTP (\(reason)).")
-            }
-            return .outcomeUnknown("\(label): \(reason).")
+            let detail = code == CURLE_UNSUPPORTED_PROTOCOL ? "the server's response is not HTTP (\(reason))" : reason
+            return .outcomeUnknown("\(label): \(detail).")
         }
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
