@@ -30,8 +30,8 @@ extension ExchangeInfo {
     }
 
     /// Reads the trading rules of every symbol in an exchangeInfo body, calling `body` once per symbol in
-    /// order, without building the whole model: lists no index reads (`permissions`, `permissionSets`) are
-    /// checked for type and skipped.
+    /// order, without building the whole model. The lists that no index reads (`permissions`, `permissionSets`)
+    /// are checked for type and skipped.
     ///
     /// The reader accepts only bodies that `decode(from:)` would also accept, and each `SymbolTradingRules` equals
     /// `SymbolTradingRules(info)` of the symbol `decode(from:)` returns. It returns nil for any other input, after
@@ -69,7 +69,7 @@ private struct ExchangeInfoReader {
     }
 
     var scanner: JSONScanner
-    /// Whether the lists no index reads are built too, for the full `SymbolInfo`.
+    /// Whether the lists that no index reads are built too, for the full `SymbolInfo`.
     let keepsEveryMember: Bool
     /// Lists read so far, by the byte range of their first occurrence.
     private var stringLists: [(range: Range<Int>, values: [String])] = []
