@@ -56,7 +56,7 @@ package final class ShellSession {
     /// Loads the exchange's symbols for completion and display precision; failures only leave them empty.
     package func loadSymbols() async {
         do {
-            try await symbols.load(using: engine.services.client)
+            try await symbols.load(using: engine.services.client, listSymbols: hooks.listSymbols)
         } catch {
             engine.services.logger.debug("Symbol list not loaded", ["error": "\(error)"])
         }
