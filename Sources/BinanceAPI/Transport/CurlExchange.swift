@@ -4,9 +4,9 @@ import Foundation
 /// One request on a libcurl easy handle: its options, the response as it arrives, and the continuation that
 /// receives the outcome.
 ///
-/// Only the driver thread touches the handle once the exchange is submitted, and libcurl calls the header and body
-/// callbacks on that thread, so `headers` and `body` need no lock. `continuation` and `isCancelled` are guarded by
-/// the driver's lock.
+/// Once the transfer starts, only the thread that runs it touches the handle: the driver thread, or the caller's
+/// thread on a `CurlCallerLane`. libcurl calls the header and body callbacks on that thread, so `headers` and
+/// `body` need no lock. `continuation` and `isCancelled` are guarded by the driver's lock.
 final class CurlExchange: @unchecked Sendable {
     typealias Outcome = Result<HTTPResponse, TransportError>
 
@@ -49,13 +49,14 @@ final class CurlExchange: @unchecked Sendable {
         }
     }
 
-    /// Whether `closeHandle()` has freed the handle. The driver thread and then `deinit` use it, never at once.
+    /// Whether `closeHandle()` has freed the handle. The thread that ran the transfer and then `deinit` use it,
+    /// never at once.
     private var isClosed = false
 
     deinit { closeHandle() }
 
-    /// Frees the easy handle and the header list. The driver thread calls it after removing the handle from the
-    /// multi handle, so every libcurl call on a submitted handle happens on that thread.
+    /// Frees the easy handle and the header list. The thread that ran the transfer calls it after removing the
+    /// handle from the multi handle, so every libcurl call on a started handle happens on that thread.
     func closeHandle() {
         guard !isClosed else { return }
         isClosed = true

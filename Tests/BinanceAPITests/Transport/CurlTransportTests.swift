@@ -161,6 +161,48 @@ import Testing
         }
     }
 
+    /// A lone request runs on the caller's thread, and a request sent while it waits goes to the driver thread.
+    /// Both paths return the response, and a request on either can be cancelled while the other is in flight.
+    @Test func requestWhileAnotherWaitsIsAnsweredAndCancellable() async throws {
+        let release = DispatchSemaphore(value: 0)
+        let server = try APILoopbackServer { received in
+            if received.requestLine.contains("slow=1") { _ = release.wait(timeout: .now() + 30) }
+            return .keepAlive(body: #"{"line":"\#(received.requestLine)"}"#)
+        }
+        defer {
+            release.signal()
+            server.stop()
+        }
+        let transport = CurlTransport()
+        var slow = request(server.baseURL, timeout: .seconds(20))
+        slow.query = "slow=1"
+
+        let first = Task { try await transport.send(slow) }
+        try await waitUntil { server.requests.count == 1 }
+        let quick = try await transport.send(request(server.baseURL))
+        #expect(String(decoding: quick.body, as: UTF8.self).contains("signature=deadbeef"))
+
+        let second = Task { try await transport.send(slow) }
+        try await waitUntil { server.requests.count == 3 }
+        second.cancel()
+        let secondResult = await second.result
+        first.cancel()
+        let firstResult = await first.result
+
+        for result in [firstResult, secondResult] {
+            guard case .failure(let error) = result, error as? TransportError == .cancelled else {
+                Issue.record("expected cancelled, got \(result)")
+                continue
+            }
+        }
+        // Both paths still send after the cancellations.
+        let again = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<2 { group.addTask { try await transport.send(self.request(server.baseURL)).status } }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(again == [200, 200])
+    }
+
     // MARK: - Failures
 
     @Test func refusedConnectionIsNotSent() async throws {
