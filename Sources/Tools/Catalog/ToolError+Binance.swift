@@ -34,11 +34,11 @@ extension ToolError {
             // The client's reason starts with the endpoint, such as `GET /api/v3/ticker/price: connection refused`.
             self.init(.networkError, "The request was not sent: \(reason)", hint: "Check the network and retry.")
         case .outcomeUnknown(let reason):
-            self.init(
-                .networkError,
-                "No usable response: \(reason)",
-                hint: "Retry; a read has no effect on the account."
-            )
+            // A state change with an unknown outcome may have happened, so retrying it blindly could repeat it.
+            let hint = endpoint.effect == .read
+                ? "Retry; a read has no effect on the account."
+                : "The exchange may have acted on it: check the open orders with get_open_orders before retrying."
+            self.init(.networkError, "No usable response: \(reason)", hint: hint)
         case .decoding(let reason):
             self.init(.internalError, "Unexpected response from \(endpoint): \(reason)")
         case .invalidRequest(let reason):
