@@ -52,6 +52,25 @@ extension ToolError {
         }
     }
 
+    /// Maps a client failure like `init(binance:endpoint:)`, and names `symbol` in a -1121 rejection, which
+    /// Binance sends as "Invalid symbol." without saying which symbol it means.
+    package init(binance error: BinanceError, endpoint: Endpoint, symbol: String?) {
+        guard case .rejected(_, -1121, let message) = error, let symbol else {
+            self.init(binance: error, endpoint: endpoint)
+            return
+        }
+        let hint = endpoint.market == .futures
+            ? "Check it with get_symbol_info symbol=\(symbol) market=FUTURES."
+            : "List valid symbols with get_available_assets search=\(symbol.prefix(3))."
+        self.init(
+            .binanceAPIError,
+            "Invalid symbol \(UntrustedText.quoted(symbol)): the exchange does not list it (Binance error -1121: "
+                + "\(message))",
+            code: -1121,
+            hint: hint
+        )
+    }
+
     /// Returns a next step that names this product's tools, for the Binance error codes people meet most
     /// often; the client's own hints cover the rest.
     static func hint(forBinanceCode code: Int) -> String? {
