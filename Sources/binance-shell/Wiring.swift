@@ -52,6 +52,7 @@ struct Wiring {
                     "The \(configuration.venue.rawValue) venue needs BINANCE_API_KEY: set it in the environment or .env."
                 )
             }
+            if let problem = CurlTransport.libraryProblem() { throw ToolError(.configurationError, problem) }
             let engine = try ToolEngine.make(
                 configuration: configuration,
                 transport: CurlTransport(),

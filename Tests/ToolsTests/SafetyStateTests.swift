@@ -286,6 +286,10 @@ private func filling(spent: String) -> RecordingTransport {
         ("MCP_INPUT_VALIDATION", "2", "Invalid MCP_INPUT_VALIDATION '2': expected true or false."),
         ("MCP_LOG_SECURITY", "loud", "Invalid MCP_LOG_SECURITY 'loud': expected true or false."),
         ("BINANCE_RECV_WINDOW", "60001", "Invalid BINANCE_RECV_WINDOW '60001': expected a whole number from 1 to 60000."),
+        ("BINANCE_CALL_TIMEOUT", "99",
+         "Invalid BINANCE_CALL_TIMEOUT '99': expected a whole number from 100 to 600000."),
+        ("BINANCE_CALL_TIMEOUT", "30s",
+         "Invalid BINANCE_CALL_TIMEOUT '30s': expected a whole number from 100 to 600000."),
         ("MCP_MAX_REQUESTS_PER_MINUTE", "lots",
          "Invalid MCP_MAX_REQUESTS_PER_MINUTE 'lots': expected a whole number from 1 to 100000."),
         ("BINANCE_MAX_ORDER_NOTIONAL", "-5",
@@ -314,11 +318,13 @@ private func filling(spent: String) -> RecordingTransport {
                 "BINANCE_SHELL_LOG_LEVEL": "DEBUG",
                 "BINANCE_BASE_URL": "http://127.0.0.1:8080/",
                 "BINANCE_SIM_RATE_LIMITS": "unlimited",
+                "BINANCE_CALL_TIMEOUT": "45000",
             ],
             envFileText: nil
         )
 
         #expect(configuration.symbolAllowlist == ["BTCUSDT", "ETHUSDT"])
+        #expect(configuration.callTimeoutMilliseconds == 45_000)
         #expect(configuration.baseURL == "http://127.0.0.1:8080")
         #expect(configuration.logLevel == .debug)
         #expect(configuration.home == "/home/test/.local/state/binance-shell")

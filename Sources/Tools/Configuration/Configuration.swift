@@ -25,6 +25,9 @@ package struct Configuration: Sendable {
     package var recvWindowMilliseconds: Int
     /// Time allowed for one HTTP exchange with Binance (`BINANCE_REQUEST_TIMEOUT`), in milliseconds.
     package var requestTimeoutMilliseconds: Int = 10_000
+    /// Time allowed for all exchange requests of one tool call, retries included (`BINANCE_CALL_TIMEOUT`), in
+    /// milliseconds. Waits for rate limits and confirmations do not count.
+    package var callTimeoutMilliseconds: Int = 30_000
     package var rateLimitEnabled: Bool
     package var maxRequestsPerMinute: Int
     package var inputValidation: Bool
@@ -52,6 +55,10 @@ package struct Configuration: Sendable {
         ("BINANCE_DAILY_NOTIONAL_LIMIT", "", "largest total order value per UTC day in each quote asset"),
         ("BINANCE_RECV_WINDOW", "5000", "recvWindow of signed requests in milliseconds, at most 60000"),
         ("BINANCE_REQUEST_TIMEOUT", "10000", "time allowed for one HTTP request in milliseconds, 100 to 120000"),
+        (
+            "BINANCE_CALL_TIMEOUT", "30000",
+            "time allowed for all requests of one command or tool call, retries included, in milliseconds, 100 to 600000"
+        ),
         ("MCP_RATE_LIMIT_ENABLED", "true", "limit tool invocations per minute"),
         ("MCP_MAX_REQUESTS_PER_MINUTE", "60", "tool invocations allowed per minute"),
         ("MCP_INPUT_VALIDATION", "true", "accepted for compatibility with the Python server; validation always runs"),
@@ -113,6 +120,7 @@ package struct Configuration: Sendable {
             logSecurity: try flag("MCP_LOG_SECURITY", default: true),
             home: try stateHome(explicit: text("BINANCE_SHELL_HOME"), environment: merged)
         )
+        configuration.callTimeoutMilliseconds = try integer("BINANCE_CALL_TIMEOUT", default: 30_000, range: 100...600_000)
         if let level = text("BINANCE_SHELL_LOG_LEVEL") {
             guard let parsed = Logger.Level.allCases.first(where: { $0.name == level.lowercased() }) else {
                 let names = Logger.Level.allCases.map(\.name).joined(separator: ", ")
