@@ -246,7 +246,10 @@ package final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
             start(exchange, library: library)
         }
         for exchange in removed {
-            guard let library, let multi, running.removeValue(forKey: exchange.handle) != nil else { continue }
+            // A finished exchange has freed its handle, whose address a later transfer may have, so the match is by
+            // identity.
+            guard let library, let multi, running[exchange.handle] === exchange else { continue }
+            running[exchange.handle] = nil
             ccurl_multi_remove_handle(library.functions, multi, exchange.handle)
             exchange.closeHandle()
             resume(exchange, with: .failure(.cancelled))

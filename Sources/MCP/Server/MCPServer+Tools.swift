@@ -125,9 +125,12 @@ extension MCPServer {
         // Outside a batch the call writes its reply in the same actor step that removes it, so no other task has to
         // wait for it, and shutdown counts the call as running until its reply is written.
         let sendsReply = !isHandlingBatch
-        // The task starts on the preferred executor, not on this actor. It cannot finish before `calls[id]` is set
-        // below, because finishing needs this actor.
-        let task = Task<JSONValue?, Never>(executorPreference: taskExecutor) { [self] in
+        // A call that starts while no other runs prefers `taskExecutor` (the stdin thread in `MCPEntryPoint`), which
+        // saves thread hand-offs. Calls that overlap run on the global pool, where they can use every core and get
+        // a fair share of a busy machine. The task cannot finish before `calls[id]` is set below, because finishing
+        // needs this actor.
+        let preferredExecutor = calls.isEmpty ? taskExecutor : nil
+        let task = Task<JSONValue?, Never>(executorPreference: preferredExecutor) { [self] in
             let result = await engine.invoke(name, arguments: arguments, invocation: invocation)
             return await completeCall(
                 id: id,

@@ -37,7 +37,7 @@ package actor MCPServer {
     let logger: Logger
     let options: MCPServerOptions
     let stateSealer: RequestStateSealer
-    /// The executor that tool calls prefer, or nil for the global pool.
+    /// The executor that a tool call prefers when no other call is running, or nil for the global pool.
     let taskExecutor: (any TaskExecutor)?
 
     var session = SessionState()
@@ -55,7 +55,8 @@ package actor MCPServer {
     /// How many `tools/call` requests are running, cancelled ones included until they end.
     package var runningCallCount: Int { calls.count }
 
-    /// - Parameter taskExecutor: the executor every tool call prefers; nil runs them on the global pool.
+    /// - Parameter taskExecutor: the executor a tool call prefers when no other call is running. Overlapping calls,
+    ///   and every call when it is nil, run on the global pool.
     package init(
         engine: ToolEngine,
         output: any MessageSink,
