@@ -40,7 +40,10 @@ struct Wiring {
                 credentials: credentials,
                 logger: logger
             )
-            let hooks = SessionHooks(resetPaper: { balances throws(ToolError) in try paper.reset(balances: balances) })
+            let hooks = SessionHooks(
+                resetPaper: { balances throws(ToolError) in try paper.reset(balances: balances) },
+                listSymbols: { () throws(ToolError) in try paper.symbolSteps() }
+            )
             return Wiring(engine: engine, hooks: hooks, exchangeLimits: paper.rateLimits.publishedRules)
         case .testnet, .live, .custom:
             guard let credentials else {
@@ -49,6 +52,7 @@ struct Wiring {
                     "The \(configuration.venue.rawValue) venue needs BINANCE_API_KEY: set it in the environment or .env."
                 )
             }
+            if let problem = CurlTransport.libraryProblem() { throw ToolError(.configurationError, problem) }
             let engine = try ToolEngine.make(
                 configuration: configuration,
                 transport: CurlTransport(),
@@ -123,6 +127,11 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
         ))
         exchange = opened
         return opened
+    }
+
+    /// Lists the paper exchange's symbols with their filter steps from its parsed catalogue, opening it when needed.
+    func symbolSteps() throws(ToolError) -> [(symbol: String, tickSize: Decimal?, stepSize: Decimal?)] {
+        try openedExchange().symbolSteps()
     }
 
     /// Replaces the paper account with a new one holding `balances` (the defaults when empty).

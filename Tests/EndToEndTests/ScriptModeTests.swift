@@ -29,6 +29,23 @@ struct ScriptModeTests {
         for variable in Configuration.variables { #expect(output.stdout.contains(variable.name)) }
     }
 
+    @Test func serveSimOnBusyPortNamesAddress() throws {
+        let busy = try APILoopbackServer { _ in .http(body: "{}") }
+        defer { busy.stop() }
+
+        let output = try run(["--serve-sim", "127.0.0.1:\(busy.port)"])
+
+        #expect(output.status == 2)
+        #expect(output.stdout == "")
+        #expect(
+            output.stderr
+                == "binance-shell: cannot start the simulator: The address 127.0.0.1:\(busy.port) is already in use by "
+                + "another process: stop that process, choose another port such as --serve-sim "
+                + "127.0.0.1:\(busy.port + 1), or give no port, as in --serve-sim 127.0.0.1, to let the system pick a "
+                + "free one.\n"
+        )
+    }
+
     @Test func versionPrintsOneLine() throws {
         let output = try run(["--version"])
         #expect(output.status == 0)

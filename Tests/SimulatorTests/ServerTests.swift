@@ -46,6 +46,34 @@ import FoundationNetworking
         }
     }
 
+    @Test func busyPortNamesAddressAndFix() throws {
+        let client = try SimTestClient.make()
+        let first = try SimulatorServer.start(exchange: client.exchange)
+        defer { first.stop() }
+
+        #expect(throws: SimulatorServerError.bindFailed(host: "127.0.0.1", port: first.port, errno: EADDRINUSE)) {
+            try SimulatorServer.start(exchange: client.exchange, port: first.port)
+        }
+        let error = SimulatorServerError.bindFailed(host: "127.0.0.1", port: 18555, errno: EADDRINUSE)
+        #expect(
+            error.description
+                == "The address 127.0.0.1:18555 is already in use by another process: stop that process, choose another "
+                + "port such as --serve-sim 127.0.0.1:18556, or give no port, as in --serve-sim 127.0.0.1, to let the "
+                + "system pick a free one."
+        )
+    }
+
+    @Test func privilegedPortFailureSaysWhy() {
+        let error = SimulatorServerError.bindFailed(host: "127.0.0.1", port: 80, errno: EACCES)
+
+        #expect(
+            error.description
+                == "Binding 127.0.0.1:80 was not permitted, because ports below 1024 need extra privileges: choose a "
+                + "port from 1024 to 65535, or give no port, as in --serve-sim 127.0.0.1, to let the system pick a free "
+                + "one."
+        )
+    }
+
     @Test func serverPassesRawSignedBodyToExchange() async throws {
         let client = try SimTestClient.make()
         let server = try SimulatorServer.start(exchange: client.exchange)

@@ -45,9 +45,27 @@ struct SymbolCatalogReaderTests {
         let contents = catalog.contents
 
         #expect(contents.order.count == objects.count)
-        for (symbol, object) in zip(contents.order, objects) where contents.rawSymbol[symbol] != object {
+        for (symbol, object) in zip(contents.order, objects) where contents.rawSymbol[symbol].map(Array.init) != object {
             Issue.record("the bytes kept for \(symbol) differ from its object in the body")
         }
         #expect(contents.allSymbolsBytes == Array(objects.joined(separator: [UInt8(ascii: ",")])))
+    }
+}
+
+/// The filter steps an in-process caller reads from the catalogue are the ones the exchangeInfo reply lists.
+struct SymbolStepsTests {
+    @Test func stepsMatchTheExchangeInfoReply() async throws {
+        let exchange = try SimulatedExchange(options: SimulatorOptions(databasePath: ":memory:"))
+        let response = await exchange.handle(HTTPRequest(method: .get, baseURL: "http://sim", path: "/api/v3/exchangeInfo", query: ""))
+        let info = try #require(ExchangeInfo.fastDecode(from: response.body))
+        let steps = exchange.symbolSteps()
+
+        #expect(steps.count == info.symbols.count)
+        #expect(steps.count > 1_000)
+        for (listed, symbol) in zip(steps, info.symbols) {
+            #expect(listed.symbol == symbol.symbol)
+            #expect(listed.tickSize == symbol.filters.priceFilter?.tickSize.value)
+            #expect(listed.stepSize == symbol.filters.lotSize?.stepSize.value)
+        }
     }
 }

@@ -32,6 +32,7 @@ struct EnvExampleTests {
         let fromExample = try Configuration.load(environment: example, envFileText: nil)
         let fromNothing = try Configuration.load(environment: ["HOME": "/nonexistent"], envFileText: nil)
         #expect(fromExample.recvWindowMilliseconds == fromNothing.recvWindowMilliseconds)
+        #expect(fromExample.callTimeoutMilliseconds == fromNothing.callTimeoutMilliseconds)
         #expect(fromExample.rateLimitEnabled == fromNothing.rateLimitEnabled)
         #expect(fromExample.maxRequestsPerMinute == fromNothing.maxRequestsPerMinute)
         #expect(fromExample.inputValidation == fromNothing.inputValidation)

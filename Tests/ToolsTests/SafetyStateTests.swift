@@ -278,6 +278,20 @@ private func filling(spent: String) -> RecordingTransport {
         ("BINANCE_BASE_URL", "http://127.0.0.1:8080?x=1",
          "Invalid BINANCE_BASE_URL 'http://127.0.0.1:8080?x=1': expected a URL without a query or fragment, such as "
             + "http://127.0.0.1:8080."),
+        ("BINANCE_BASE_URL", "http://127.0.0.1:8080/api",
+         "Invalid BINANCE_BASE_URL 'http://127.0.0.1:8080/api': expected scheme, host and port only, such as "
+            + "http://127.0.0.1:8080, because request paths such as /api/v3/order are added to it."),
+        ("BINANCE_BASE_URL", "https://api.binance.com/api/v3/",
+         "Invalid BINANCE_BASE_URL 'https://api.binance.com/api/v3/': expected scheme, host and port only, such as "
+            + "https://api.binance.com, because request paths such as /api/v3/order are added to it."),
+        ("BINANCE_BASE_URL", "http://user:hunter2@127.0.0.1:8080",
+         "Invalid BINANCE_BASE_URL 'http://…@127.0.0.1:8080': expected no user name or password before '@', because "
+            + "they would be sent with every request and could leak; give the address alone, such as "
+            + "http://127.0.0.1:8080."),
+        ("BINANCE_BASE_URL", "https://hunter2@proxy.example/api",
+         "Invalid BINANCE_BASE_URL 'https://…@proxy.example/api': expected no user name or password before '@', "
+            + "because they would be sent with every request and could leak; give the address alone, such as "
+            + "http://127.0.0.1:8080."),
         ("BINANCE_SHELL_HOME", "state",
          "Invalid BINANCE_SHELL_HOME 'state': expected an absolute directory path such as /home/me/.binance-shell."),
         ("BINANCE_TESTNET", "maybe", "Invalid BINANCE_TESTNET 'maybe': expected true or false."),
@@ -286,6 +300,10 @@ private func filling(spent: String) -> RecordingTransport {
         ("MCP_INPUT_VALIDATION", "2", "Invalid MCP_INPUT_VALIDATION '2': expected true or false."),
         ("MCP_LOG_SECURITY", "loud", "Invalid MCP_LOG_SECURITY 'loud': expected true or false."),
         ("BINANCE_RECV_WINDOW", "60001", "Invalid BINANCE_RECV_WINDOW '60001': expected a whole number from 1 to 60000."),
+        ("BINANCE_CALL_TIMEOUT", "99",
+         "Invalid BINANCE_CALL_TIMEOUT '99': expected a whole number from 100 to 600000."),
+        ("BINANCE_CALL_TIMEOUT", "30s",
+         "Invalid BINANCE_CALL_TIMEOUT '30s': expected a whole number from 100 to 600000."),
         ("MCP_MAX_REQUESTS_PER_MINUTE", "lots",
          "Invalid MCP_MAX_REQUESTS_PER_MINUTE 'lots': expected a whole number from 1 to 100000."),
         ("BINANCE_MAX_ORDER_NOTIONAL", "-5",
@@ -314,15 +332,41 @@ private func filling(spent: String) -> RecordingTransport {
                 "BINANCE_SHELL_LOG_LEVEL": "DEBUG",
                 "BINANCE_BASE_URL": "http://127.0.0.1:8080/",
                 "BINANCE_SIM_RATE_LIMITS": "unlimited",
+                "BINANCE_CALL_TIMEOUT": "45000",
             ],
             envFileText: nil
         )
 
         #expect(configuration.symbolAllowlist == ["BTCUSDT", "ETHUSDT"])
+        #expect(configuration.callTimeoutMilliseconds == 45_000)
         #expect(configuration.baseURL == "http://127.0.0.1:8080")
         #expect(configuration.logLevel == .debug)
         #expect(configuration.home == "/home/test/.local/state/binance-shell")
         #expect(configuration.warnings.isEmpty)
+    }
+
+    /// No check of the base URL may quote a password, whichever check fails first.
+    @Test(arguments: [
+        "http://user:hunter2@127.0.0.1", "http://user:hunter2@127.0.0.1:99999", "http://user:hunter2@host/x?y",
+        "ftp://user:hunter2@127.0.0.1", "http://us er:hunter2@127.0.0.1", "http://user:hunter2@",
+    ])
+    func baseURLPasswordIsNeverQuoted(_ url: String) {
+        do {
+            _ = try Configuration.load(environment: ["HOME": "/home/test", "BINANCE_BASE_URL": url], envFileText: nil)
+            Issue.record("'\(url)' was accepted")
+        } catch {
+            #expect(!error.message.contains("hunter2"), "\(error.message)")
+            #expect(error.message.hasPrefix("Invalid BINANCE_BASE_URL "), "\(error.message)")
+        }
+    }
+
+    @Test func baseURLTrailingSlashesAreDropped() throws {
+        let configuration = try Configuration.load(
+            environment: ["HOME": "/home/test", "BINANCE_BASE_URL": "https://testnet.binance.vision//"],
+            envFileText: nil
+        )
+
+        #expect(configuration.baseURL == "https://testnet.binance.vision")
     }
 
     @Test func missingHomeIsAnError() {

@@ -46,7 +46,10 @@ extension BinanceClient {
         }
 
         logger.debug("Reconciling an order with an unknown outcome", ["order.client_id": clientOrderID])
-        return await reconcile(symbol: symbol, clientOrderID: clientOrderID, failure: failure, waitPolicy: waitPolicy)
+        // The order may exist, so it is looked up even when the call's own time has run out.
+        return await CallTimeBudget.$current.withValue(CallTimeBudget.current?.lookupBudget()) {
+            await reconcile(symbol: symbol, clientOrderID: clientOrderID, failure: failure, waitPolicy: waitPolicy)
+        }
     }
 
     /// Cancels a spot order (`DELETE /api/v3/order`) identified by `symbol` and `orderId` or
@@ -83,9 +86,11 @@ extension BinanceClient {
             query.set("symbol", parameters["symbol"])
             query.set("orderId", parameters["orderId"])
             query.set("origClientOrderId", parameters["origClientOrderId"])
-            guard let order = try? await send(.queryOrder, query, as: Order.self, waitPolicy: waitPolicy) else {
-                throw error
+            // The cancel may have taken effect, so the order is looked up even when the call's own time has run out.
+            let order = await CallTimeBudget.$current.withValue(CallTimeBudget.current?.lookupBudget()) {
+                try? await send(.queryOrder, query, as: Order.self, waitPolicy: waitPolicy)
             }
+            guard let order else { throw error }
             return order
         }
     }
@@ -103,6 +108,8 @@ extension BinanceClient {
         query.set("origClientOrderId", clientOrderID)
         var lastReason = failure
         for delay in Self.reconcileDelaysMilliseconds {
+            // Once the lookup's own time is used up, further queries would not be sent.
+            if CallTimeBudget.current?.hasRunOut == true { break }
             do {
                 try await clock.sleep(delay)
             } catch {

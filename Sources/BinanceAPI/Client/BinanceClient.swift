@@ -110,12 +110,20 @@ package actor BinanceClient {
                 if case .outcomeUnknown = error, endpoint.isRetryableRead,
                     readRetries < configuration.maximumReadRetries
                 {
+                    let backoff = Self.backoffMilliseconds(retry: readRetries + 1)
+                    // A retry that could not start before the call's time runs out is not worth waiting for.
+                    if let budget = CallTimeBudget.current, budget.remaining <= .milliseconds(backoff) {
+                        budget.markRunOut()
+                        throw error
+                    }
                     readRetries += 1
                     logger.debug(
                         "Retrying a read after an unknown outcome",
                         ["http.path": endpoint.path, "retry": String(readRetries)]
                     )
-                    try await pause(milliseconds: Self.backoffMilliseconds(retry: readRetries))
+                    let pauseStarted = ContinuousClock.now
+                    try await pause(milliseconds: backoff)
+                    CallTimeBudget.current?.spend(ContinuousClock.now - pauseStarted)
                     continue
                 }
                 throw error
@@ -211,16 +219,25 @@ package actor BinanceClient {
         waitPolicy: LimitWaitPolicy,
         progress: (@Sendable (String) -> Void)?
     ) async throws(BinanceError) -> HTTPResponse {
+        let budget = CallTimeBudget.current
+        if let budget, budget.remaining <= .zero {
+            budget.markRunOut()
+            throw .notSent("\(endpoint): the call's time limit ran out before this request was sent.")
+        }
         let scope = endpoint.limitScope
         let cost = endpoint.cost(for: parameters)
         let reservedAt = try await admit(endpoint, cost: cost, scope: scope, waitPolicy: waitPolicy, progress: progress)
         let started = clock.now()
 
-        let request = try buildRequest(endpoint, parameters)
+        var request = try buildRequest(endpoint, parameters)
+        // The request may use at most the call's remaining time; waiting in `admit` above did not count.
+        if let budget { request.timeout = min(request.timeout, max(budget.remaining, .milliseconds(1))) }
         // A call cancelled before this point has sent nothing, so it may report plain cancellation.
         if Task.isCancelled { throw .cancelled }
         let response: HTTPResponse
+        let transportStarted = ContinuousClock.now
         do {
+            defer { budget?.spend(ContinuousClock.now - transportStarted) }
             response = try await transport.send(request)
         } catch {
             logger.debug("Transport failed", ["http.path": endpoint.path, "error": "\(error)"])

@@ -30,4 +30,23 @@ struct CurlLibrary: @unchecked Sendable {
 /// The reason libcurl could not be loaded or initialized.
 struct CurlLibraryError: Error, Equatable {
     let reason: String
+
+    /// The reason followed by the fix, for people who may have the binary alone: the package that provides
+    /// `libcurl.so.4` on Debian and Ubuntu is `libcurl4`.
+    var message: String {
+        "libcurl could not be used: \(reason). Requests to a network venue need the shared library libcurl.so.4: "
+            + "install it with 'apt-get install libcurl4' on Debian or Ubuntu, or with your system's libcurl "
+            + "package. The simulated exchange, used when no API key is set, works without it."
+    }
+}
+
+extension CurlTransport {
+    /// Returns why libcurl cannot be used, with the fix, or nil when it loaded. Loads libcurl on the first call.
+    ///
+    /// The program checks this at start for a network venue, so a missing library is reported once as a
+    /// configuration problem instead of as a failure of every request.
+    package static func libraryProblem() -> String? {
+        guard case .failure(let error) = CurlLibrary.shared else { return nil }
+        return error.message
+    }
 }

@@ -75,8 +75,7 @@ package final class CurlTransport: HTTPTransport {
         switch loaded {
         case .success(let loaded): (library, driver, lane) = loaded
         case .failure(let error):
-            let fix = "Install it with Scripts/install-packages."
-            throw .notSent("\(label): libcurl could not be used: \(error.reason). \(fix)")
+            throw .notSent("\(label): \(error.message)")
         }
         let deadline = min(request.timeout, overallDeadline)
         let exchange = try CurlExchange(

@@ -94,8 +94,10 @@ package struct ResultRenderer: Sendable {
         let rows = objects.map { object -> [String] in
             var rowContext = context
             if let symbol = object["symbol"]?.stringValue { rowContext.symbol = symbol }
+            let isOrder = Self.isOrder(object)
             return present.map { column in
                 rowContext.key = column
+                if isOrder, column == "price", let price = orderPriceCell(object, context: rowContext) { return price }
                 return object[column].map { cell($0, context: rowContext) } ?? ""
             }
         }
@@ -144,9 +146,13 @@ package struct ResultRenderer: Sendable {
         let scalarKeys = keys.filter { Self.isScalar(members[$0]!) }
         var sections: [String] = []
         if !scalarKeys.isEmpty {
+            let isOrder = Self.isOrder(members)
             let rows = scalarKeys.map { key -> [String] in
                 var cellContext = context
                 cellContext.key = key
+                if isOrder, key == "price", let price = orderPriceCell(members, context: cellContext) {
+                    return [key, price]
+                }
                 return [key, cell(members[key]!, context: cellContext)]
             }
             let alignments: [TextTable.Alignment] = [.left, .mixed]
@@ -193,9 +199,11 @@ package struct ResultRenderer: Sendable {
         let rows = objects.map { object -> [String] in
             var rowContext = context
             if let symbol = object["symbol"]?.stringValue { rowContext.symbol = symbol }
+            let isOrder = Self.isOrder(object)
             return headers.map { key in
                 guard let value = object[key] else { return "" }
                 rowContext.key = key
+                if isOrder, key == "price", let price = orderPriceCell(object, context: rowContext) { return price }
                 return cell(value, context: rowContext)
             }
         }

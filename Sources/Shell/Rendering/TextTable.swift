@@ -22,10 +22,11 @@ package struct TextTable: Sendable {
         self.alignments = alignments ?? Self.detectAlignments(headers: headers, rows: rows)
     }
 
-    /// Chooses `.decimal` for columns whose non-empty cells are all numbers.
+    /// Chooses `.decimal` for columns whose cells are all numbers, apart from empty cells and `-` (no value).
     package static func detectAlignments(headers: [String], rows: [[String]]) -> [Alignment] {
         headers.indices.map { column in
-            let cells = rows.compactMap { $0.indices.contains(column) ? $0[column] : nil }.filter { !$0.isEmpty }
+            let cells = rows.compactMap { $0.indices.contains(column) ? $0[column] : nil }
+                .filter { !$0.isEmpty && $0 != "-" }
             return !cells.isEmpty && cells.allSatisfy(isNumber) ? .decimal : .left
         }
     }

@@ -105,7 +105,8 @@ package enum ShellEntryPoint {
         let venue = engine.services.venue
         let baseURL = engine.services.configuration.baseURL
         output.writeOutput(Prompt.banner(version: launch.version, venue: venue, baseURL: baseURL, style: style) + "\n")
-        Task { try? await symbols.load(using: engine.services.client) }
+        let listSymbols = launch.hooks.listSymbols
+        Task { try? await symbols.load(using: engine.services.client, listSymbols: listSymbols) }
 
         reading: while true {
             let prompt = Prompt.text(venue: venue, baseURL: baseURL, symbol: session.defaultSymbol, style: style)

@@ -54,9 +54,15 @@ package final class ShellSession {
     }
 
     /// Loads the exchange's symbols for completion and display precision; failures only leave them empty.
+    /// The load gets one request timeout at most, so an exchange that hangs delays the first command by no more.
     package func loadSymbols() async {
+        let configuration = engine.services.configuration
+        let limit = min(configuration.callTimeoutMilliseconds, configuration.requestTimeoutMilliseconds)
+        let budget = CallTimeBudget(limit: .milliseconds(limit))
         do {
-            try await symbols.load(using: engine.services.client)
+            try await CallTimeBudget.$current.withValue(budget) {
+                try await symbols.load(using: engine.services.client, listSymbols: hooks.listSymbols)
+            }
         } catch {
             engine.services.logger.debug("Symbol list not loaded", ["error": "\(error)"])
         }

@@ -1,5 +1,6 @@
 import BinanceAPI
 import Foundation
+import Tools
 
 /// The exchange's symbols, sorted once for instant prefix completion, with each symbol's display precision.
 package final class SymbolDirectory: @unchecked Sendable {
@@ -77,12 +78,7 @@ package final class SymbolDirectory: @unchecked Sendable {
         loadedPrecisions.reserveCapacity(4096)
         func add(_ symbol: String, tick: Decimal?, step: Decimal?) {
             names.append(symbol)
-            if let tick, let step, tick > 0, step > 0 {
-                loadedPrecisions[symbol] = SymbolPrecision(
-                    priceScale: DecimalText.scale(of: tick),
-                    quantityScale: DecimalText.scale(of: step)
-                )
-            }
+            if let precision = Self.precision(tick: tick, step: step) { loadedPrecisions[symbol] = precision }
         }
         let accepted = BinanceAPI.ExchangeInfo.readTradingRules(from: body) { symbol in
             add(symbol.symbol, tick: symbol.filters.priceFilter?.tickSize.value,
@@ -98,6 +94,29 @@ package final class SymbolDirectory: @unchecked Sendable {
                     step: symbol.filters.first { $0.filterType == "LOT_SIZE" }?.stepSize?.value)
             }
         }
+        replace(names: names, precisions: loadedPrecisions)
+    }
+
+    /// Replaces the contents with `listing`: each symbol with the step of its PRICE_FILTER (`tickSize`) and
+    /// LOT_SIZE (`stepSize`) filters, as exchangeInfo lists them. Counts as the first load.
+    package func load(listing: [(symbol: String, tickSize: Decimal?, stepSize: Decimal?)]) {
+        var loadedPrecisions: [String: SymbolPrecision] = [:]
+        loadedPrecisions.reserveCapacity(listing.count)
+        for entry in listing {
+            if let precision = Self.precision(tick: entry.tickSize, step: entry.stepSize) {
+                loadedPrecisions[entry.symbol] = precision
+            }
+        }
+        replace(names: listing.map(\.symbol), precisions: loadedPrecisions)
+    }
+
+    /// Returns the display precision of a symbol with these filter steps; nil unless both are positive.
+    private static func precision(tick: Decimal?, step: Decimal?) -> SymbolPrecision? {
+        guard let tick, let step, tick > 0, step > 0 else { return nil }
+        return SymbolPrecision(priceScale: DecimalText.scale(of: tick), quantityScale: DecimalText.scale(of: step))
+    }
+
+    private func replace(names: [String], precisions loadedPrecisions: [String: SymbolPrecision]) {
         let sorted = names.sorted()
         lock.withLock {
             symbols = sorted
@@ -112,6 +131,18 @@ package final class SymbolDirectory: @unchecked Sendable {
         defer { settle() }
         let response = try await client.send(.exchangeInfo)
         try load(exchangeInfo: response.body)
+    }
+
+    /// Loads the symbols from `listSymbols` when the venue has them in memory, else fetches exchangeInfo
+    /// through the client.
+    /// - Throws: `ToolError` from `listSymbols`, or the errors of `load(using:)`.
+    package func load(
+        using client: BinanceClient,
+        listSymbols: (@Sendable () throws(ToolError) -> [(symbol: String, tickSize: Decimal?, stepSize: Decimal?)])?
+    ) async throws {
+        guard let listSymbols else { return try await load(using: client) }
+        defer { settle() }
+        load(listing: try listSymbols())
     }
 
     private struct ExchangeInfo: Decodable {

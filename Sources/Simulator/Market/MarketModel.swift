@@ -114,7 +114,8 @@ final class MarketModel: @unchecked Sendable {
     static func bundledSeries(_ name: String) -> Data? {
         guard let url = Bundle.module.url(forResource: name, withExtension: "csv", subdirectory: "Resources/klines")
             ?? Bundle.module.url(forResource: name, withExtension: "csv"),
-            let data = try? Data(contentsOf: url)
+            // Mapped rather than read: a recording is 2.7 MB, which a read would copy into new memory.
+            let data = try? Data(contentsOf: url, options: .alwaysMapped)
         else { return nil }
         return data
     }

@@ -63,8 +63,8 @@ package final class LoopbackHTTPServer: @unchecked Sendable {
     }
 
     /// Binds `host:port` (port 0 picks a free port) and starts accepting connections on a background thread.
-    /// - Throws: `SimulatorServerError.notLoopback` for any address outside 127.0.0.0/8, or `.socket` when a socket
-    ///   call fails.
+    /// - Throws: `SimulatorServerError.notLoopback` for any address outside 127.0.0.0/8, `.bindFailed` when the
+    ///   address cannot be bound (such as a port in use), or `.socket` when another socket call fails.
     package static func start(
         host: String = "127.0.0.1",
         port: UInt16 = 0,
@@ -92,7 +92,7 @@ package final class LoopbackHTTPServer: @unchecked Sendable {
         guard bound == 0 else {
             let number = errno
             close(descriptor)
-            throw SimulatorServerError.socket(call: "bind", errno: number)
+            throw SimulatorServerError.bindFailed(host: host, port: port, errno: number)
         }
         guard listen(descriptor, 256) == 0 else {
             let number = errno

@@ -11,6 +11,8 @@ package enum SimulatorServerError: Error, CustomStringConvertible, Equatable {
     case notLoopback(String)
     /// A socket call failed; `call` names it and `errno` is the C error number.
     case socket(call: String, errno: Int32)
+    /// Binding `host:port` failed with the C error number `errno`, such as EADDRINUSE for a port in use.
+    case bindFailed(host: String, port: UInt16, errno: Int32)
 
     package var description: String {
         switch self {
@@ -18,6 +20,26 @@ package enum SimulatorServerError: Error, CustomStringConvertible, Equatable {
             return "Invalid simulator host '\(host)': expected a loopback address such as 127.0.0.1."
         case .socket(let call, let number):
             return "Simulator server failed: \(call) returned error \(number) (\(String(cString: strerror(number))))."
+        case .bindFailed(let host, let port, let number):
+            return Self.bindFailure(host: host, port: port, errno: number)
+        }
+    }
+
+    /// Describes a failed bind with the address and the next step.
+    private static func bindFailure(host: String, port: UInt16, errno number: Int32) -> String {
+        let address = "\(host):\(port)"
+        let pickFreePort = "or give no port, as in --serve-sim \(host), to let the system pick a free one"
+        switch number {
+        case EADDRINUSE:
+            let next = port == UInt16.max ? port - 1 : port + 1
+            return "The address \(address) is already in use by another process: stop that process, choose another "
+                + "port such as --serve-sim \(host):\(next), \(pickFreePort)."
+        case EACCES:
+            return "Binding \(address) was not permitted, because ports below 1024 need extra privileges: choose a "
+                + "port from 1024 to 65535, \(pickFreePort)."
+        default:
+            return "Binding \(address) failed with error \(number) (\(String(cString: strerror(number)))): choose "
+                + "another address, \(pickFreePort)."
         }
     }
 }

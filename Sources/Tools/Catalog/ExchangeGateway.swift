@@ -43,7 +43,7 @@ package struct ExchangeGateway: Sendable {
         do {
             response = try await client.send(endpoint, parameters, waitPolicy: waitPolicy, progress: progress)
         } catch {
-            throw ToolError(binance: error, endpoint: endpoint)
+            throw ToolError(binance: error, endpoint: endpoint, symbol: parameters["symbol"])
         }
         return try Self.parse(response.body, from: endpoint)
     }

@@ -54,7 +54,7 @@ struct OrderPreparation {
                 progress: gateway.progress
             ).map(\.type)
         } catch {
-            throw ToolError(binance: error, endpoint: .openOrders)
+            throw ToolError(binance: error, endpoint: .openOrders, symbol: symbol)
         }
     }
 

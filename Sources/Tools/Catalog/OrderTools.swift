@@ -187,7 +187,7 @@ enum OrderTools {
                 order = try await gateway.client.cancelOrder(parameters, waitPolicy: gateway.waitPolicy,
                                                              progress: gateway.progress)
             } catch {
-                throw ToolError(binance: error, endpoint: .cancelOrder)
+                throw ToolError(binance: error, endpoint: .cancelOrder, symbol: symbol)
             }
             let mapped = try OrderFields.mapOrder(try ExchangeGateway.json(encoding: order))
             return [

@@ -34,11 +34,11 @@ extension ToolError {
             // The client's reason starts with the endpoint, such as `GET /api/v3/ticker/price: connection refused`.
             self.init(.networkError, "The request was not sent: \(reason)", hint: "Check the network and retry.")
         case .outcomeUnknown(let reason):
-            self.init(
-                .networkError,
-                "No usable response: \(reason)",
-                hint: "Retry; a read has no effect on the account."
-            )
+            // A state change with an unknown outcome may have happened, so retrying it blindly could repeat it.
+            let hint = endpoint.effect == .read
+                ? "Retry; a read has no effect on the account."
+                : "The exchange may have acted on it: check the open orders with get_open_orders before retrying."
+            self.init(.networkError, "No usable response: \(reason)", hint: hint)
         case .decoding(let reason):
             self.init(.internalError, "Unexpected response from \(endpoint): \(reason)")
         case .invalidRequest(let reason):
@@ -50,6 +50,25 @@ extension ToolError {
         case .cancelled:
             self.init(.cancelled, "The request to \(endpoint) was cancelled.")
         }
+    }
+
+    /// Maps a client failure like `init(binance:endpoint:)`, and names `symbol` in a -1121 rejection, which
+    /// Binance sends as "Invalid symbol." without saying which symbol it means.
+    package init(binance error: BinanceError, endpoint: Endpoint, symbol: String?) {
+        guard case .rejected(_, -1121, let message) = error, let symbol else {
+            self.init(binance: error, endpoint: endpoint)
+            return
+        }
+        let hint = endpoint.market == .futures
+            ? "Check it with get_symbol_info symbol=\(symbol) market=FUTURES."
+            : "List valid symbols with get_available_assets search=\(symbol.prefix(3))."
+        self.init(
+            .binanceAPIError,
+            "Invalid symbol \(UntrustedText.quoted(symbol)): the exchange does not list it (Binance error -1121: "
+                + "\(message))",
+            code: -1121,
+            hint: hint
+        )
     }
 
     /// Returns a next step that names this product's tools, for the Binance error codes people meet most

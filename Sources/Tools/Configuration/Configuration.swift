@@ -25,6 +25,9 @@ package struct Configuration: Sendable {
     package var recvWindowMilliseconds: Int
     /// Time allowed for one HTTP exchange with Binance (`BINANCE_REQUEST_TIMEOUT`), in milliseconds.
     package var requestTimeoutMilliseconds: Int = 10_000
+    /// Time allowed for all exchange requests of one tool call, retries included (`BINANCE_CALL_TIMEOUT`), in
+    /// milliseconds. Waits for rate limits and confirmations do not count.
+    package var callTimeoutMilliseconds: Int = 30_000
     package var rateLimitEnabled: Bool
     package var maxRequestsPerMinute: Int
     package var inputValidation: Bool
@@ -52,6 +55,10 @@ package struct Configuration: Sendable {
         ("BINANCE_DAILY_NOTIONAL_LIMIT", "", "largest total order value per UTC day in each quote asset"),
         ("BINANCE_RECV_WINDOW", "5000", "recvWindow of signed requests in milliseconds, at most 60000"),
         ("BINANCE_REQUEST_TIMEOUT", "10000", "time allowed for one HTTP request in milliseconds, 100 to 120000"),
+        (
+            "BINANCE_CALL_TIMEOUT", "30000",
+            "time allowed for all requests of one command or tool call, retries included, in milliseconds, 100 to 600000"
+        ),
         ("MCP_RATE_LIMIT_ENABLED", "true", "limit tool invocations per minute"),
         ("MCP_MAX_REQUESTS_PER_MINUTE", "60", "tool invocations allowed per minute"),
         ("MCP_INPUT_VALIDATION", "true", "accepted for compatibility with the Python server; validation always runs"),
@@ -113,6 +120,7 @@ package struct Configuration: Sendable {
             logSecurity: try flag("MCP_LOG_SECURITY", default: true),
             home: try stateHome(explicit: text("BINANCE_SHELL_HOME"), environment: merged)
         )
+        configuration.callTimeoutMilliseconds = try integer("BINANCE_CALL_TIMEOUT", default: 30_000, range: 100...600_000)
         if let level = text("BINANCE_SHELL_LOG_LEVEL") {
             guard let parsed = Logger.Level.allCases.first(where: { $0.name == level.lowercased() }) else {
                 let names = Logger.Level.allCases.map(\.name).joined(separator: ", ")
@@ -261,28 +269,57 @@ package struct Configuration: Sendable {
             && text.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) }
     }
 
-    /// Accepts `http://` or `https://` followed by a host, with an optional port (1 to 65535) and path, and
-    /// nothing a URL cannot contain unescaped (spaces, control characters). A query or fragment is rejected,
-    /// because request paths are appended to the base URL.
+    /// Accepts `http://` or `https://` followed by a host and an optional port (1 to 65535), and nothing a URL cannot
+    /// contain unescaped (spaces, control characters). Request paths such as `/api/v3/order` are appended to the base
+    /// URL, so a path other than `/` (which would double as in `/api/api/v3/order`), a query and a fragment are
+    /// rejected. A user name or password before `@` is rejected too, because it would travel with every request
+    /// (in clear over http) and could show in proxy logs. Messages never quote that part.
     static func checkBaseURL(_ url: String) throws(ToolError) {
+        let quotable = maskingUserInfo(url)
         let lower = url.lowercased()
         let scheme = ["http://", "https://"].first { lower.hasPrefix($0) }
         let rest = scheme.map { url.dropFirst($0.count) } ?? ""
-        let host = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let parts = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        let host = parts.first ?? ""
         let isClean = !url.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7F || $0.value > 0x7E }
         guard scheme != nil, !host.isEmpty, !host.hasPrefix(":"), isClean else {
-            throw invalid("BINANCE_BASE_URL", url, expected: "an http:// or https:// URL such as http://127.0.0.1:8080")
+            throw invalid("BINANCE_BASE_URL", quotable, expected: "an http:// or https:// URL such as http://127.0.0.1:8080")
+        }
+        guard !host.contains("@") else {
+            throw invalid(
+                "BINANCE_BASE_URL",
+                quotable,
+                expected: "no user name or password before '@', because they would be sent with every request and "
+                    + "could leak; give the address alone, such as http://127.0.0.1:8080"
+            )
         }
         guard !url.contains("?"), !url.contains("#") else {
-            throw invalid("BINANCE_BASE_URL", url, expected: "a URL without a query or fragment, such as http://127.0.0.1:8080")
+            throw invalid("BINANCE_BASE_URL", quotable, expected: "a URL without a query or fragment, such as http://127.0.0.1:8080")
+        }
+        if parts.count > 1, !parts[1].allSatisfy({ $0 == "/" }) {
+            let origin = String(url.prefix(scheme!.count + host.count))
+            throw invalid(
+                "BINANCE_BASE_URL",
+                quotable,
+                expected: "scheme, host and port only, such as \(origin), because request paths such as /api/v3/order "
+                    + "are added to it"
+            )
         }
         // The port follows the last colon outside an IPv6 literal's brackets.
         if let colon = host.lastIndex(of: ":"), !host[colon...].contains("]") {
             let port = host[host.index(after: colon)...]
             guard let number = Int(port), (1...65535).contains(number), port.allSatisfy(\.isASCII) else {
-                throw invalid("BINANCE_BASE_URL", url, expected: "a port from 1 to 65535, such as http://127.0.0.1:8080")
+                throw invalid("BINANCE_BASE_URL", quotable, expected: "a port from 1 to 65535, such as http://127.0.0.1:8080")
             }
         }
+    }
+
+    /// Returns `url` with any user name and password before `@` replaced by `…`, so an error can quote it.
+    static func maskingUserInfo(_ url: String) -> String {
+        let authorityStart = url.range(of: "://")?.upperBound ?? url.startIndex
+        let authorityEnd = url[authorityStart...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? url.endIndex
+        guard let at = url[authorityStart..<authorityEnd].lastIndex(of: "@") else { return url }
+        return String(url[..<authorityStart]) + "…" + String(url[at...])
     }
 
     /// Drops the trailing slashes of a base URL, because request paths that start with a slash are appended to it.

@@ -154,12 +154,17 @@ package final class ToolEngine: Sendable {
         scope: InvocationScope
     ) async throws(ToolError) -> JSONValue {
         let context = ToolContext(invocation: invocation, services: services)
+        let timeLimit = services.configuration.callTimeoutMilliseconds
+        let budget = CallTimeBudget(limit: .milliseconds(timeLimit))
         do {
             return try await InvocationScope.$current.withValue(scope) {
-                try await tool.handler(arguments, context)
+                try await CallTimeBudget.$current.withValue(budget) {
+                    try await tool.handler(arguments, context)
+                }
             }
         } catch let error as ToolError {
-            throw error
+            guard budget.hasRunOut else { throw error }
+            throw error.citingCallTimeLimit(milliseconds: timeLimit, isReadOnly: tool.annotations.readOnly)
         } catch {
             throw ToolError(.internalError, "The tool '\(tool.name)' failed unexpectedly.")
         }

@@ -189,6 +189,96 @@ struct LayoutRendererTests {
         let layout = TableLayout(rows: "orders", columns: ["orderId"])
         #expect(renderer.render(.success(data), layout: layout) == "(no orders)")
     }
+
+    // MARK: - Orders without a limit price
+
+    private static func order(
+        id: Int,
+        type: String,
+        price: String,
+        executed: String,
+        quoteTotal: String?
+    ) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "symbol": "BTCUSDT", "orderId": .int(id), "type": .string(type), "price": .string(price),
+            "executedQty": .string(executed),
+        ]
+        if let quoteTotal { members["cummulativeQuoteQty"] = .string(quoteTotal) }
+        return .object(members)
+    }
+
+    private static func renderer(precision: SymbolPrecision) -> ResultRenderer {
+        var options = RenderOptions()
+        options.precision = { _ in precision }
+        return ResultRenderer(options: options)
+    }
+
+    private static let orderLayout = TableLayout(rows: "orders", columns: ["orderId", "type", "price", "executedQty"])
+
+    @Test func marketOrderShowsAverageFillPrice() {
+        let data: JSONValue = .object(["orders": .array([
+            Self.order(id: 1, type: "MARKET", price: "0.00000000", executed: "0.00300000", quoteTotal: "197.87685000"),
+            Self.order(id: 2, type: "LIMIT", price: "70000.10000000", executed: "0", quoteTotal: "0"),
+        ])])
+        let text = Self.renderer(precision: SymbolPrecision(priceScale: 2, quantityScale: 5))
+            .render(.success(data), layout: Self.orderLayout)
+
+        #expect(text == """
+            orderId  type       price  executedQty
+            -------  ------  --------  -----------
+                  1  MARKET  65958.95      0.00300
+                  2  LIMIT   70000.10      0.00000
+            """)
+    }
+
+    /// Fills at 100.01 and 100.02 average 100.015: the average keeps its digits instead of being cut to the tick.
+    @Test func averageFinerThanTickKeepsDigits() {
+        let data: JSONValue = .object(["orders": .array([
+            Self.order(id: 3, type: "MARKET", price: "0", executed: "2", quoteTotal: "200.03"),
+            Self.order(id: 4, type: "MARKET", price: "0", executed: "3", quoteTotal: "100"),
+        ])])
+        let text = Self.renderer(precision: SymbolPrecision(priceScale: 2, quantityScale: 0))
+            .render(.success(data), layout: Self.orderLayout)
+
+        #expect(text == """
+            orderId  type           price  executedQty
+            -------  ------  ------------  -----------
+                  3  MARKET  100.015                 2
+                  4  MARKET   33.33333333            3
+            """)
+    }
+
+    @Test(arguments: [
+        ("0", "0", "0"),
+        ("0", "0.5", nil),
+        ("0", "0.5", "-1"),
+    ] as [(String, String, String?)])
+    func unfilledOrderShowsDash(_ price: String, _ executed: String, _ quoteTotal: String?) {
+        let data: JSONValue = .object(["orders": .array([
+            Self.order(id: 5, type: "STOP_LOSS", price: price, executed: executed, quoteTotal: quoteTotal),
+            Self.order(id: 6, type: "LIMIT", price: "250.5", executed: "0", quoteTotal: "0"),
+        ])])
+        let lines = renderer.render(.success(data), layout: Self.orderLayout).split(separator: "\n")
+
+        #expect(lines.count == 4)
+        #expect(lines[2].hasPrefix("      5  STOP_LOSS      -"), "\(lines)")
+        #expect(lines[3].hasPrefix("      6  LIMIT      250.5"), "\(lines)")
+    }
+
+    @Test func singleOrderViewShowsAverage() {
+        let data = Self.order(id: 7, type: "MARKET", price: "0.00", executed: "0.001", quoteTotal: "65.95895")
+
+        let text = renderer.render(.success(.object(["order": data])))
+
+        #expect(text.contains("price                65958.95\n"), "\(text)")
+        #expect(!text.contains(" 0\n"), "\(text)")
+    }
+
+    @Test func zeroPriceOutsideOrdersIsKept() {
+        let data: JSONValue = .object(["symbol": "BTCUSDT", "price": .string("0.00000000")])
+
+        #expect(renderer.render(.success(data)) == "symbol  BTCUSDT\nprice   0")
+    }
 }
 
 struct CanonicalDecimalTests {
