@@ -1,6 +1,8 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <stdlib.h>
+// For the eventfd that wakes CurlEventLoop; Glibc's Swift module does not export it.
+#include <sys/eventfd.h>
 
 // The transport loads libcurl with dlopen when the first network transport is made. It is not
 // linked, because libcurl4 pulls in GnuTLS, Kerberos, LDAP and more, and every process would map
@@ -158,6 +160,12 @@ static inline CURLMcode ccurl_multi_perform(const struct ccurl_library *library,
 
 static inline CURLMcode ccurl_multi_poll(const struct ccurl_library *library, CURLM *multi, int timeout_ms) {
     return library->multi_poll(multi, NULL, 0, timeout_ms, NULL);
+}
+
+// Waits like ccurl_multi_poll, and also for the `count` descriptors in `extra`, whose revents it sets.
+static inline CURLMcode ccurl_multi_poll_extra(const struct ccurl_library *library, CURLM *multi,
+                                               struct curl_waitfd *extra, unsigned int count, int timeout_ms) {
+    return library->multi_poll(multi, extra, count, timeout_ms, NULL);
 }
 
 static inline CURLMcode ccurl_multi_wakeup(const struct ccurl_library *library, CURLM *multi) {

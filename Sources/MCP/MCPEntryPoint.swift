@@ -39,7 +39,16 @@ package enum MCPEntryPoint {
             logger: logger,
             redactor: engine.services.redactor
         )
-        let server = MCPServer(engine: engine, output: sink, logger: logger, options: MCPServerOptions(version: version))
+        // One thread reads stdin and runs the server and its tool calls, including their HTTP transfers. A call
+        // then goes from its request line to its reply without a hand-off between threads.
+        let loop = CurlEventLoop(name: "mcp-loop")
+        let server = MCPServer(
+            engine: engine,
+            output: sink,
+            logger: logger,
+            options: MCPServerOptions(version: version),
+            taskExecutor: loop
+        )
 
         // A sigaction handler only sets a flag, which a watcher thread polls. When the graceful stop has not ended
         // the process 1.5 s after SIGTERM, the watcher exits with status 0, so SIGTERM always ends it within 2 s.
@@ -62,8 +71,10 @@ package enum MCPEntryPoint {
         watcher.start()
 
         logger.info("MCP server listening on stdio", ["mcp.venue": engine.services.venue.rawValue])
-        reader.start(fileDescriptor: STDIN_FILENO)
-        await server.serve(reader.lines)
+        reader.start(fileDescriptor: STDIN_FILENO, on: loop)
+        await withTaskExecutorPreference(loop) {
+            await server.serve(reader.lines)
+        }
         logger.info("MCP server stopped")
         if sigtermReceived != 0 {
             // After SIGTERM the reader and watcher threads are still running; ending here skips the exit-time

@@ -84,7 +84,10 @@ final class CurlMultiDriver: @unchecked Sendable {
                 start(exchange, on: multi)
             }
             for exchange in removed {
-                guard running.removeValue(forKey: exchange.handle) != nil else { continue }
+                // A finished exchange has freed its handle, whose address a later transfer may have, so the match is
+                // by identity.
+                guard running[exchange.handle] === exchange else { continue }
+                running[exchange.handle] = nil
                 ccurl_multi_remove_handle(library.functions, multi, exchange.handle)
                 exchange.closeHandle()
                 resume(exchange, with: .failure(.cancelled))

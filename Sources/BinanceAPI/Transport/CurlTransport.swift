@@ -87,6 +87,17 @@ package final class CurlTransport: HTTPTransport {
             label: label
         )
 
+        // On the thread of an event loop, the loop runs the transfer and resumes this task on the same thread.
+        if let loop = CurlEventLoop.current {
+            let outcome = await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    loop.submit(exchange, library: library, continuation: continuation)
+                }
+            } onCancel: {
+                loop.cancel(exchange)
+            }
+            return try outcome.get()
+        }
         // A lone request runs on this thread, which saves two thread wake-ups. While the lane is busy, the request
         // goes to the driver thread, so at most one thread of the caller's pool waits on the network.
         let outcome = await withTaskCancellationHandler {

@@ -125,23 +125,48 @@ extension MCPServer {
         // Outside a batch the call writes its reply in the same actor step that removes it, so no other task has to
         // wait for it, and shutdown counts the call as running until its reply is written.
         let sendsReply = !isHandlingBatch
-        let task = Task<JSONValue?, Never> {
+        // A call that starts while no other runs prefers `taskExecutor` (the stdin thread in `MCPEntryPoint`), which
+        // saves thread hand-offs. Calls that overlap run on the global pool, where they can use every core and get
+        // a fair share of a busy machine. The task cannot finish before `calls[id]` is set below, because finishing
+        // needs this actor.
+        let preferredExecutor = calls.isEmpty ? taskExecutor : nil
+        let task = Task<JSONValue?, Never>(executorPreference: preferredExecutor) { [self] in
             let result = await engine.invoke(name, arguments: arguments, invocation: invocation)
-            let message = self.finishCall(
+            return await completeCall(
                 id: id,
                 tool: tool,
                 result: result,
                 revision: revision,
-                statelessConfirmer: statelessConfirmer
+                statelessConfirmer: statelessConfirmer,
+                sendsReply: sendsReply
             )
-            guard sendsReply else { return message }
-            if let message { self.output.send(message) }
-            return nil
         }
         call.task = task
         calls[id] = call
         logger.debug("Tool call started", ["mcp.request_id": id.description, "mcp.tool": name])
         return .later(task)
+    }
+
+    /// Removes a finished call and, with `sendsReply`, sends its response and returns nil. Without it, returns the
+    /// response for the batch to send.
+    private func completeCall(
+        id: RequestID,
+        tool: Tool,
+        result: ToolResult,
+        revision: String,
+        statelessConfirmer: StatelessConfirmer?,
+        sendsReply: Bool
+    ) -> JSONValue? {
+        let message = finishCall(
+            id: id,
+            tool: tool,
+            result: result,
+            revision: revision,
+            statelessConfirmer: statelessConfirmer
+        )
+        guard sendsReply else { return message }
+        if let message { output.send(message) }
+        return nil
     }
 
     /// Removes a finished call and returns its response, or nil when the call was cancelled by the client or by

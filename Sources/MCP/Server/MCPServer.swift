@@ -37,6 +37,8 @@ package actor MCPServer {
     let logger: Logger
     let options: MCPServerOptions
     let stateSealer: RequestStateSealer
+    /// The executor that a tool call prefers when no other call is running, or nil for the global pool.
+    let taskExecutor: (any TaskExecutor)?
 
     var session = SessionState()
     var calls: [RequestID: Call] = [:]
@@ -53,11 +55,20 @@ package actor MCPServer {
     /// How many `tools/call` requests are running, cancelled ones included until they end.
     package var runningCallCount: Int { calls.count }
 
-    package init(engine: ToolEngine, output: any MessageSink, logger: Logger = .disabled, options: MCPServerOptions) {
+    /// - Parameter taskExecutor: the executor a tool call prefers when no other call is running. Overlapping calls,
+    ///   and every call when it is nil, run on the global pool.
+    package init(
+        engine: ToolEngine,
+        output: any MessageSink,
+        logger: Logger = .disabled,
+        options: MCPServerOptions,
+        taskExecutor: (any TaskExecutor)? = nil
+    ) {
         self.engine = engine
         self.output = output
         self.logger = logger
         self.options = options
+        self.taskExecutor = taskExecutor
         self.stateSealer = RequestStateSealer(lifetime: options.confirmationStateLifetime)
     }
 

@@ -1,3 +1,4 @@
+import BinanceAPI
 import Foundation
 
 #if canImport(Glibc)
@@ -39,6 +40,30 @@ package final class LineReader: Sendable {
         thread.start()
     }
 
+    /// Reads `fileDescriptor` on the thread of `loop`. A line then reaches a task that prefers `loop` without waking
+    /// another thread.
+    package func start(
+        fileDescriptor: Int32,
+        on loop: CurlEventLoop,
+        maximumLineLength: Int = LineReader.defaultMaximumLineLength
+    ) {
+        let continuation = self.continuation
+        let splitter = SplitterBox(LineSplitter(maximumLineLength: maximumLineLength))
+        loop.startReading(fileDescriptor) { chunk in
+            guard let chunk else {
+                if let last = splitter.value.finish() { continuation.yield(last) }
+                continuation.finish()
+                return
+            }
+            for line in splitter.value.append(chunk) {
+                if case .terminated = continuation.yield(line) {
+                    loop.stopReading()
+                    return
+                }
+            }
+        }
+    }
+
     /// Ends the stream early, as if input had ended. The reader thread may stay blocked in `read` until the
     /// process exits.
     package func stop() {
@@ -62,6 +87,15 @@ package final class LineReader: Sendable {
         }
         if let last = splitter.finish() { continuation.yield(last) }
         continuation.finish()
+    }
+}
+
+/// A splitter that only the thread of a `CurlEventLoop` uses.
+private final class SplitterBox: @unchecked Sendable {
+    var value: LineSplitter
+
+    init(_ value: LineSplitter) {
+        self.value = value
     }
 }
 

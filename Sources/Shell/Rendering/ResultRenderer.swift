@@ -183,8 +183,23 @@ package struct ResultRenderer: Sendable {
         priceContext.key = "price"
         var quantityContext = context
         quantityContext.key = "quantity"
-        let rows = askLevels.map { ["ask", cell($0.price, context: priceContext), cell($0.quantity, context: quantityContext)] }
-            + bidLevels.map { ["bid", cell($0.price, context: priceContext), cell($0.quantity, context: quantityContext)] }
+        // Every level has the same symbol and keys, so their scales are looked up once.
+        let priceScale = displayScale(priceContext)
+        let quantityScale = displayScale(quantityContext)
+        var rows: [[String]] = []
+        rows.reserveCapacity(askLevels.count + bidLevels.count)
+        for level in askLevels {
+            rows.append([
+                "ask", cell(level.price, context: priceContext, scale: priceScale),
+                cell(level.quantity, context: quantityContext, scale: quantityScale),
+            ])
+        }
+        for level in bidLevels {
+            rows.append([
+                "bid", cell(level.price, context: priceContext, scale: priceScale),
+                cell(level.quantity, context: quantityContext, scale: quantityScale),
+            ])
+        }
         var lines: [String] = []
         if let symbol = context.symbol { lines.append(options.style.bold(symbol)) }
         let table = TextTable(headers: ["side", "price", "quantity"], rows: rows, alignments: [.left, .decimal, .decimal])
@@ -215,15 +230,22 @@ package struct ResultRenderer: Sendable {
     /// Formats one scalar: decimals at the symbol's precision when known, epoch milliseconds as dates.
     func cell(_ value: JSONValue, context: CellContext) -> String {
         switch value {
+        case .number, .string: return cell(value, context: context, scale: displayScale(context))
+        default: return cell(value, context: context, scale: nil)
+        }
+    }
+
+    /// Formats one scalar like `cell(_:context:)`, with the display scale of `context` already looked up.
+    private func cell(_ value: JSONValue, context: CellContext, scale: Int?) -> String {
+        switch value {
         case .null:
             return ""
         case .bool(let flag):
             return flag ? "true" : "false"
         case .number(let number):
             if let key = context.key, Self.isTimeKey(key), let text = formatTime(number) { return text }
-            return formatNumber(number, context: context)
+            return scale.map { DecimalText.format(number, scale: $0) } ?? DecimalText.format(number)
         case .string(let text):
-            let scale = displayScale(context)
             if let formatted = Self.formatCanonicalDecimal(text, scale: scale) { return formatted }
             guard let number = DecimalText.parse(text, allowNegative: true) else { return text }
             return scale.map { DecimalText.format(number, scale: $0) } ?? DecimalText.format(number)
@@ -232,22 +254,18 @@ package struct ResultRenderer: Sendable {
         }
     }
 
-    private func formatNumber(_ number: Decimal, context: CellContext) -> String {
-        guard let scale = displayScale(context) else { return DecimalText.format(number) }
-        return DecimalText.format(number, scale: scale)
-    }
-
     /// Returns the digits after the point for a price or quantity of a symbol whose precision is known. Other
     /// values get nil and are shown without trailing zeros.
     private func displayScale(_ context: CellContext) -> Int? {
-        guard let key = context.key?.lowercased(), let symbol = context.symbol,
-            let precision = options.precision(symbol)
-        else { return nil }
+        guard let key = context.key, let symbol = context.symbol else { return nil }
+        // The key is checked first because it needs no lookup, and most keys are neither.
         // A byte search: Foundation's `String.contains(_:)` takes a locale-aware path, and the standard library's
         // generic `firstRange(of:)` is slower still; either made this check most of an order book's rendering.
-        if Self.containsAny(key, Self.priceKeyBytes) { return precision.priceScale }
-        if Self.containsAny(key, Self.quantityKeyBytes) { return precision.quantityScale }
-        return nil
+        let isPrice = Self.containsAny(key, Self.priceKeyBytes)
+        guard isPrice || Self.containsAny(key, Self.quantityKeyBytes), let precision = options.precision(symbol) else {
+            return nil
+        }
+        return isPrice ? precision.priceScale : precision.quantityScale
     }
 
     /// Formats decimal text the way `DecimalText.format` formats its value, without making a `Decimal`, when the
@@ -312,16 +330,27 @@ package struct ResultRenderer: Sendable {
     private static let priceKeyBytes = priceKeys.map { Array($0.utf8) }
     private static let quantityKeyBytes = quantityKeys.map { Array($0.utf8) }
 
-    /// Returns true when `key` contains any of `parts` as a run of bytes.
+    /// Returns true when `key`, with ASCII letters lowercased, contains any of `parts` (lowercase) as a run of bytes.
     private static func containsAny(_ key: String, _ parts: [[UInt8]]) -> Bool {
-        let bytes = Array(key.utf8)
-        return parts.contains { part in
-            guard bytes.count >= part.count else { return false }
-            for start in 0...(bytes.count - part.count) where bytes[start] == part[0] {
-                if bytes[start..<(start + part.count)].elementsEqual(part) { return true }
+        var key = key
+        return key.withUTF8 { bytes in
+            parts.contains { part in
+                guard bytes.count >= part.count else { return false }
+                for start in 0...(bytes.count - part.count) {
+                    var matches = true
+                    for offset in 0..<part.count where lowercasedASCII(bytes[start + offset]) != part[offset] {
+                        matches = false
+                        break
+                    }
+                    if matches { return true }
+                }
+                return false
             }
-            return false
         }
+    }
+
+    private static func lowercasedASCII(_ byte: UInt8) -> UInt8 {
+        byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
     }
 
     private static let leadingKeys = [

@@ -38,64 +38,80 @@ package struct TextTable: Sendable {
         var fractionWidths = [Int](repeating: 0, count: columnCount)
         var widths = headers.map(Self.width)
 
+        // Each cell is measured once, row by row, and the second pass reads the measurements.
+        var measured: [CellMeasure] = []
+        measured.reserveCapacity(rows.count * columnCount)
         for row in rows {
             for column in 0..<columnCount {
                 let cell = column < row.count ? row[column] : ""
-                if alignments[column] != .left, Self.isNumber(cell) {
-                    let (integer, fraction) = Self.splitNumber(cell)
-                    integerWidths[column] = max(integerWidths[column], integer.utf8.count)
-                    fractionWidths[column] = max(fractionWidths[column], fraction.utf8.count)
+                let measure = CellMeasure(cell)
+                measured.append(measure)
+                if alignments[column] != .left, measure.isNumber {
+                    integerWidths[column] = max(integerWidths[column], measure.integerLength)
+                    fractionWidths[column] = max(fractionWidths[column], measure.fractionLength)
                 }
-                widths[column] = max(widths[column], Self.width(cell))
+                widths[column] = max(widths[column], measure.width)
             }
         }
         for column in 0..<columnCount where alignments[column] != .left {
             widths[column] = max(widths[column], integerWidths[column] + fractionWidths[column])
         }
 
-        let headerCells = (0..<columnCount).map { column -> String in
-            alignments[column] == .decimal
-                ? Self.padLeft(headers[column], to: widths[column]) : Self.padRight(headers[column], to: widths[column])
-        }
         // Rows are written as bytes into one buffer, which avoids making a string for every padded cell and line.
         var output: [UInt8] = []
         output.reserveCapacity((widths.reduce(0, +) + 2 * columnCount + 1) * (rows.count + 2))
-        output.append(contentsOf: style(Self.join(headerCells)).utf8)
+        var headerLine: [UInt8] = []
+        for column in 0..<columnCount {
+            if column > 0 { Self.appendSpaces(2, to: &headerLine) }
+            let header = headers[column]
+            let padding = widths[column] - Self.width(header)
+            if alignments[column] == .decimal { Self.appendSpaces(padding, to: &headerLine) }
+            headerLine.append(contentsOf: header.utf8)
+            if alignments[column] != .decimal { Self.appendSpaces(padding, to: &headerLine) }
+        }
+        while headerLine.last == UInt8(ascii: " ") { headerLine.removeLast() }
+        output.append(contentsOf: style(String(decoding: headerLine, as: UTF8.self)).utf8)
         output.append(UInt8(ascii: "\n"))
-        output.append(contentsOf: Self.join(widths.map { String(repeating: "-", count: $0) }).utf8)
-        for row in rows {
+        let ruleStart = output.count
+        for column in 0..<columnCount {
+            if column > 0 { Self.appendSpaces(2, to: &output) }
+            output.append(contentsOf: repeatElement(UInt8(ascii: "-"), count: widths[column]))
+        }
+        while output.count > ruleStart, output.last == UInt8(ascii: " ") { output.removeLast() }
+        for (rowIndex, row) in rows.enumerated() {
             output.append(UInt8(ascii: "\n"))
             let lineStart = output.count
             for column in 0..<columnCount {
                 if column > 0 { Self.appendSpaces(2, to: &output) }
                 let cell = column < row.count ? row[column] : ""
+                let measure = measured[rowIndex * columnCount + column]
                 let width = widths[column]
                 switch alignments[column] {
                 case .left:
-                    Self.appendPaddedRight(cell, to: width, into: &output)
+                    output.append(contentsOf: cell.utf8)
+                    Self.appendSpaces(width - measure.width, to: &output)
                 case .mixed:
-                    guard Self.isNumber(cell) else {
-                        Self.appendPaddedRight(cell, to: width, into: &output)
+                    guard measure.isNumber else {
+                        output.append(contentsOf: cell.utf8)
+                        Self.appendSpaces(width - measure.width, to: &output)
                         continue
                     }
-                    let integer = Self.splitNumber(cell).integer
-                    let integerPadding = integerWidths[column] - integer.utf8.count
+                    let integerPadding = integerWidths[column] - measure.integerLength
                     Self.appendSpaces(integerPadding, to: &output)
                     output.append(contentsOf: cell.utf8)
-                    Self.appendSpaces(width - max(integerPadding, 0) - cell.utf8.count, to: &output)
+                    Self.appendSpaces(width - max(integerPadding, 0) - measure.width, to: &output)
                 case .decimal:
-                    guard Self.isNumber(cell) else {
-                        Self.appendSpaces(width - Self.width(cell), to: &output)
+                    guard measure.isNumber else {
+                        Self.appendSpaces(width - measure.width, to: &output)
                         output.append(contentsOf: cell.utf8)
                         continue
                     }
-                    let (integer, fraction) = Self.splitNumber(cell)
-                    let integerWidth = max(integerWidths[column], integer.utf8.count)
-                    let fractionWidth = max(fractionWidths[column], fraction.utf8.count)
+                    let integerWidth = max(integerWidths[column], measure.integerLength)
+                    let fractionWidth = max(fractionWidths[column], measure.fractionLength)
                     Self.appendSpaces(width - integerWidth - fractionWidth, to: &output)
-                    Self.appendSpaces(integerWidth - integer.utf8.count, to: &output)
+                    Self.appendSpaces(integerWidth - measure.integerLength, to: &output)
                     output.append(contentsOf: cell.utf8)
-                    Self.appendSpaces(fractionWidth - fraction.utf8.count, to: &output)
+                    Self.appendSpaces(fractionWidth - measure.fractionLength, to: &output)
                 }
             }
             while output.count > lineStart, output.last == UInt8(ascii: " ") { output.removeLast() }
@@ -103,25 +119,58 @@ package struct TextTable: Sendable {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// A cell's display width and, for plain decimal text (what `isNumber` accepts), the lengths of the parts
+    /// before and from the point, in bytes. Such text is ASCII, so bytes and characters agree.
+    private struct CellMeasure {
+        var width: Int
+        var isNumber: Bool
+        var integerLength: Int
+        var fractionLength: Int
+
+        init(_ text: String) {
+            var isASCII = true
+            var isNumber = true
+            var byteCount = 0
+            var pointOffset: Int?
+            var lastByte: UInt8 = 0
+            for byte in text.utf8 {
+                if byte >= 0x80 { isASCII = false }
+                if isNumber {
+                    if byte == UInt8(ascii: ".") {
+                        // A point must follow a digit, and only one is allowed.
+                        if pointOffset != nil || !(lastByte &- UInt8(ascii: "0") < 10) { isNumber = false }
+                        pointOffset = byteCount
+                    } else if byte == UInt8(ascii: "-") {
+                        if byteCount != 0 { isNumber = false }
+                    } else if byte &- UInt8(ascii: "0") >= 10 {
+                        isNumber = false
+                    }
+                }
+                lastByte = byte
+                byteCount += 1
+            }
+            // The first character after an optional sign is a digit, and the text does not end with a point.
+            if isNumber {
+                let firstDigitOffset = text.utf8.first == UInt8(ascii: "-") ? 1 : 0
+                if byteCount <= firstDigitOffset || pointOffset == firstDigitOffset || lastByte == UInt8(ascii: ".") {
+                    isNumber = false
+                }
+            }
+            width = isASCII ? byteCount : text.count
+            self.isNumber = isNumber
+            integerLength = isNumber ? (pointOffset ?? byteCount) : 0
+            fractionLength = isNumber ? byteCount - (pointOffset ?? byteCount) : 0
+        }
+    }
+
     private static func appendSpaces(_ count: Int, to output: inout [UInt8]) {
         guard count > 0 else { return }
         output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count))
     }
 
-    private static func appendPaddedRight(_ text: String, to width: Int, into output: inout [UInt8]) {
-        output.append(contentsOf: text.utf8)
-        appendSpaces(width - Self.width(text), to: &output)
-    }
-
     /// Returns the rows alone, aligned as in `rendered`, without the header and rule lines.
     package func renderedRows() -> [String] {
         rendered().split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2).map(String.init)
-    }
-
-    private static func join(_ cells: [String]) -> String {
-        var line = cells.joined(separator: "  ")
-        while line.last == " " { line.removeLast() }
-        return line
     }
 
     /// Returns true for plain decimal text such as `-12.50` or `7`.
@@ -139,12 +188,6 @@ package struct TextTable: Sendable {
             }
         }
         return bytes.last != UInt8(ascii: ".")
-    }
-
-    /// Splits `12.50` into `12` and `.50`. Callers pass only text that `isNumber` accepted, which is ASCII.
-    private static func splitNumber(_ text: String) -> (integer: Substring, fraction: Substring) {
-        guard let point = text.utf8.firstIndex(of: UInt8(ascii: ".")) else { return (text[...], "") }
-        return (text[..<point], text[point...])
     }
 
     /// Returns the number of characters in `text`. ASCII text, nearly every cell, is measured by its bytes,

@@ -100,7 +100,7 @@ extension ExchangeEngine {
         let items = selection.list.map { rules in
             WireJSON.object([
                 ("symbol", .string(rules.symbol)),
-                ("price", .decimal(market.price(rules, at: time))),
+                ("price", .units(market.priceUnits(rules, at: time))),
             ])
         }
         return (selection.single ? items[0] : .array(items)).bytes
@@ -209,12 +209,12 @@ extension ExchangeEngine {
         let book = SyntheticBook(rules: rules, market: market, at: time)
         var bids = [WireJSON]()
         for index in 0..<limit {
-            guard let level = book.bid(index) else { break }
-            bids.append(.array([.decimal(level.price), .decimal(level.quantity)]))
+            guard let level = book.bidUnits(index) else { break }
+            bids.append(.array([.units(level.price), .units(level.quantity)]))
         }
         let asks = (0..<limit).map { index -> WireJSON in
-            let level = book.ask(index)
-            return .array([.decimal(level.price), .decimal(level.quantity)])
+            let level = book.askUnits(index)
+            return .array([.units(level.price), .units(level.quantity)])
         }
         return WireJSON.object([
             ("lastUpdateId", .int(time / 100)),

@@ -11,6 +11,9 @@ enum WireJSON: Sendable {
     case null
     /// Text inserted as is; it must already be valid JSON.
     case raw(String)
+    /// An amount in units of 10^-8, written as a JSON string with 8 fraction digits, the text
+    /// `decimal(_:scale:)` writes for the same value with the default scale.
+    case units(Int64)
 
     static func int(_ value: Int) -> WireJSON { .int(Int64(value)) }
 
@@ -59,7 +62,29 @@ enum WireJSON: Sendable {
             output.append(contentsOf: "null".utf8)
         case .raw(let text):
             output.append(contentsOf: text.utf8)
+        case .units(let value):
+            Self.writeUnits(value, into: &output)
         }
+    }
+
+    /// Writes `"12.34000000"` for 1,234,000,000 units, with no `Decimal` or `String` in between.
+    static func writeUnits(_ value: Int64, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        // A zero amount has no sign, as `DecimalText.format(_:scale:)` writes it.
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        let magnitude = value.magnitude
+        writeInteger(Int64(magnitude / 100_000_000), into: &output)
+        output.append(UInt8(ascii: "."))
+        var fraction = magnitude % 100_000_000
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            for position in stride(from: 7, through: 0, by: -1) {
+                buffer[position] = UInt8(ascii: "0") + UInt8(fraction % 10)
+                fraction /= 10
+            }
+            output.append(contentsOf: buffer)
+        }
+        output.append(UInt8(ascii: "\""))
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
@@ -85,7 +110,12 @@ enum WireJSON: Sendable {
     static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         // Nearly every string (symbols, decimals, enum names) needs no escape and is copied whole.
-        if !text.utf8.contains(where: { $0 < 32 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        var needsEscape = false
+        for byte in text.utf8 where byte < 32 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            needsEscape = true
+            break
+        }
+        if !needsEscape {
             output.append(contentsOf: text.utf8)
             output.append(UInt8(ascii: "\""))
             return

@@ -38,15 +38,26 @@ struct SyntheticBook {
 
     /// Returns the `index`-th bid (0 is best), or nil when it would be at or below zero.
     func bid(_ index: Int) -> BookLevel? {
-        let levelUnits = priceUnits - Int64(index) * gapUnits
-        guard levelUnits > 0 else { return nil }
-        return BookLevel(price: MarketModel.decimal(units: levelUnits), quantity: quantity(at: levelUnits, side: 1, index: index))
+        bidUnits(index).map { BookLevel(price: MarketModel.decimal(units: $0.price), quantity: MarketModel.decimal(units: $0.quantity)) }
     }
 
     /// Returns the `index`-th ask (0 is best).
     func ask(_ index: Int) -> BookLevel {
+        let level = askUnits(index)
+        return BookLevel(price: MarketModel.decimal(units: level.price), quantity: MarketModel.decimal(units: level.quantity))
+    }
+
+    /// Returns the price and quantity of the `index`-th bid in units of 10^-8, or nil at or below zero.
+    func bidUnits(_ index: Int) -> (price: Int64, quantity: Int64)? {
+        let levelUnits = priceUnits - Int64(index) * gapUnits
+        guard levelUnits > 0 else { return nil }
+        return (levelUnits, quantityUnits(at: levelUnits, side: 1, index: index))
+    }
+
+    /// Returns the price and quantity of the `index`-th ask in units of 10^-8.
+    func askUnits(_ index: Int) -> (price: Int64, quantity: Int64) {
         let levelUnits = priceUnits + rules.tickUnits + Int64(index) * gapUnits
-        return BookLevel(price: MarketModel.decimal(units: levelUnits), quantity: quantity(at: levelUnits, side: 2, index: index))
+        return (levelUnits, quantityUnits(at: levelUnits, side: 2, index: index))
     }
 
     var bestBid: BookLevel? { bid(0) }
@@ -54,14 +65,13 @@ struct SyntheticBook {
 
     static let maxLevels = 5000
 
-    private func quantity(at levelUnits: Int64, side: UInt64, index: Int) -> Decimal {
+    private func quantityUnits(at levelUnits: Int64, side: UInt64, index: Int) -> Int64 {
         let unit = SplitMix.unit(SplitMix.hash(key ^ side, UInt64(index)))
         let usdt = 500 + unit * 19_500
         let levelPrice = Double(levelUnits) / 100_000_000
         let raw = usdt / quoteUSDT / levelPrice * 100_000_000
         var units = raw.isFinite && raw < 9e17 ? Int64(raw.rounded(.down)) : maximumUnits
         units -= units % rules.stepUnits
-        units = min(max(units, minimumUnits), maximumUnits)
-        return MarketModel.decimal(units: units)
+        return min(max(units, minimumUnits), maximumUnits)
     }
 }

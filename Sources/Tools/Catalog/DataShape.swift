@@ -126,7 +126,68 @@ enum DataShape {
 
     /// Writes a payload decimal (`"0.01000000"` or a number) as plain text without trailing zeros.
     static func decimalText(_ raw: JSONValue) -> String? {
-        decimal(raw).map(DecimalText.format)
+        if case .string(let text) = raw, let plain = plainDecimalText(text) { return plain }
+        return decimal(raw).map(DecimalText.format)
+    }
+
+    /// Returns the text `DecimalText.format` writes for the value of `text`, worked out on the characters.
+    /// Leading zeros of the integer part, trailing zeros of the fraction and a bare point are dropped, and a
+    /// zero loses its sign. Replies carry most decimals as such text, so this skips making a `Decimal`.
+    /// - Returns: nil for text outside `-?digits(.digits)?` or with more than 18 digits; the caller then parses it.
+    static func plainDecimalText(_ text: String) -> String? {
+        var utf8Text = text
+        let rewritten = utf8Text.withUTF8 { bytes -> PlainDecimal in
+            let count = bytes.count
+            guard count > 0, count <= 20 else { return .unsupported }
+            let isNegative = bytes[0] == UInt8(ascii: "-")
+            var index = isNegative ? 1 : 0
+            let integerStart = index
+            while index < count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
+            let integerEnd = index
+            guard integerEnd > integerStart else { return .unsupported }
+            var fractionStart = index
+            var fractionEnd = index
+            if index < count {
+                guard bytes[index] == UInt8(ascii: ".") else { return .unsupported }
+                index += 1
+                fractionStart = index
+                while index < count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
+                fractionEnd = index
+                guard index == count, fractionEnd > fractionStart else { return .unsupported }
+            }
+            guard (integerEnd - integerStart) + (fractionEnd - fractionStart) <= 18 else { return .unsupported }
+
+            var firstKept = integerStart
+            while firstKept < integerEnd - 1, bytes[firstKept] == UInt8(ascii: "0") { firstKept += 1 }
+            var lastKept = fractionEnd
+            while lastKept > fractionStart, bytes[lastKept - 1] == UInt8(ascii: "0") { lastKept -= 1 }
+            let hasZeroInteger = integerEnd - firstKept == 1 && bytes[firstKept] == UInt8(ascii: "0")
+            if hasZeroInteger, lastKept == fractionStart { return .zero }
+            if firstKept == integerStart, lastKept == fractionEnd { return .unchanged }
+
+            var output = [UInt8]()
+            output.reserveCapacity(count)
+            if isNegative { output.append(UInt8(ascii: "-")) }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[firstKept..<integerEnd]))
+            if lastKept > fractionStart {
+                output.append(UInt8(ascii: "."))
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[fractionStart..<lastKept]))
+            }
+            return .rewritten(String(decoding: output, as: UTF8.self))
+        }
+        switch rewritten {
+        case .unsupported: return nil
+        case .zero: return "0"
+        case .unchanged: return text
+        case .rewritten(let plain): return plain
+        }
+    }
+
+    private enum PlainDecimal {
+        case unsupported
+        case zero
+        case unchanged
+        case rewritten(String)
     }
 
     static func decimal(_ raw: JSONValue?) -> Decimal? {
