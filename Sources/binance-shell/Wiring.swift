@@ -55,7 +55,7 @@ struct Wiring {
             if let problem = CurlTransport.libraryProblem() { throw ToolError(.configurationError, problem) }
             let engine = try ToolEngine.make(
                 configuration: configuration,
-                transport: CurlTransport(),
+                transport: CurlTransport(certificateAuthorityFile: configuration.certificateAuthorityFile),
                 credentials: credentials,
                 logger: logger
             )
