@@ -42,7 +42,7 @@ struct Wiring {
             )
             let hooks = SessionHooks(
                 resetPaper: { balances throws(ToolError) in try paper.reset(balances: balances) },
-                listSymbols: { () throws(ToolError) in try paper.symbolSteps() }
+                listSymbols: { () throws(ToolError) in try paper.symbolListing() }
             )
             return Wiring(engine: engine, hooks: hooks, exchangeLimits: paper.rateLimits.publishedRules)
         case .testnet, .live, .custom:
@@ -55,7 +55,7 @@ struct Wiring {
             if let problem = CurlTransport.libraryProblem() { throw ToolError(.configurationError, problem) }
             let engine = try ToolEngine.make(
                 configuration: configuration,
-                transport: CurlTransport(),
+                transport: CurlTransport(certificateAuthorityFile: configuration.certificateAuthorityFile),
                 credentials: credentials,
                 logger: logger
             )
@@ -129,9 +129,11 @@ final class PaperVenue: HTTPTransport, @unchecked Sendable {
         return opened
     }
 
-    /// Lists the paper exchange's symbols with their filter steps from its parsed catalogue, opening it when needed.
-    func symbolSteps() throws(ToolError) -> [(symbol: String, tickSize: Decimal?, stepSize: Decimal?)] {
-        try openedExchange().symbolSteps()
+    /// Lists the paper exchange's symbols from its catalogue, opening it when needed; each symbol's filter steps
+    /// are read when the shell first looks them up.
+    func symbolListing() throws(ToolError) -> SymbolListing {
+        let exchange = try openedExchange()
+        return SymbolListing(names: exchange.symbolNames(), steps: { symbol in exchange.filterSteps(of: symbol) })
     }
 
     /// Replaces the paper account with a new one holding `balances` (the defaults when empty).

@@ -58,14 +58,69 @@ struct SymbolStepsTests {
         let exchange = try SimulatedExchange(options: SimulatorOptions(databasePath: ":memory:"))
         let response = await exchange.handle(HTTPRequest(method: .get, baseURL: "http://sim", path: "/api/v3/exchangeInfo", query: ""))
         let info = try #require(ExchangeInfo.fastDecode(from: response.body))
-        let steps = exchange.symbolSteps()
+        let names = exchange.symbolNames()
 
-        #expect(steps.count == info.symbols.count)
-        #expect(steps.count > 1_000)
-        for (listed, symbol) in zip(steps, info.symbols) {
-            #expect(listed.symbol == symbol.symbol)
-            #expect(listed.tickSize == symbol.filters.priceFilter?.tickSize.value)
-            #expect(listed.stepSize == symbol.filters.lotSize?.stepSize.value)
+        #expect(names == info.symbols.map(\.symbol))
+        #expect(names.count > 1_000)
+        for symbol in info.symbols {
+            let steps = exchange.filterSteps(of: symbol.symbol)
+            #expect(steps?.tickSize == symbol.filters.priceFilter?.tickSize.value, "\(symbol.symbol)")
+            #expect(steps?.stepSize == symbol.filters.lotSize?.stepSize.value, "\(symbol.symbol)")
         }
+        #expect(exchange.filterSteps(of: "NOSUCHSYMBOL") == nil)
+    }
+
+    /// Rules read one symbol at a time on first use equal the rules of a read of the whole document.
+    @Test func lazyRulesMatchAWholeRead() throws {
+        let data = SymbolCatalog.bundledData()
+        var whole: [String: SymbolRules] = [:]
+        _ = try #require(ExchangeInfo.readTradingRulesWithRanges(from: data) { rules, _ in
+            whole[rules.symbol] = SymbolRules(info: rules)
+        })
+        let catalog = SymbolCatalog(source: { data }, extraSymbols: [])
+
+        #expect(catalog.symbols.count == whole.count)
+        for symbol in catalog.symbols {
+            let lazy = try #require(catalog.rules(symbol), "\(symbol)")
+            let expected = try #require(whole[symbol])
+            #expect(String(reflecting: lazy) == String(reflecting: expected), "\(symbol)")
+        }
+    }
+
+    @Test func extraSymbolReplacesTheBundledOne() throws {
+        let bundled = try #require(SymbolCatalog.bundled.rules("BTCUSDT"))
+        let raw = try #require(SymbolCatalog.bundled.contents.rawSymbol["BTCUSDT"])
+        let text = String(decoding: raw, as: UTF8.self).replacingOccurrences(of: #""status":"TRADING""#, with: #""status":"HALT""#)
+        let catalog = SymbolCatalog.make(extraSymbols: [text])
+
+        #expect(catalog.rules("BTCUSDT")?.status == "HALT")
+        #expect(SymbolCatalog.bundled.rules("BTCUSDT")?.status == bundled.status)
+        #expect(catalog.symbols.filter { $0 == "BTCUSDT" }.count == 1)
+    }
+}
+
+/// The one-pass splitter of arrays of objects that lists the catalogue's symbols at start.
+struct ObjectElementsTests {
+    private func elements(_ text: String, from start: Int = 0) -> [String]? {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBytes { buffer in
+            JSONScanner.objectElements(ofArrayAt: start, in: buffer)?.map { String(decoding: bytes[$0], as: UTF8.self) }
+        }
+    }
+
+    @Test func splitsObjectsWithBracketsInStrings() {
+        let text = #"[{"a":"]}"} , {"b":[1,{"c":"\"}"}]},{}]"#
+        #expect(elements(text) == [#"{"a":"]}"}"#, #"{"b":[1,{"c":"\"}"}]}"#, "{}"])
+    }
+
+    @Test func emptyArrayHasNoElements() {
+        #expect(elements("[ ]") == [])
+    }
+
+    @Test func rejectsOtherElementsAndCutText() {
+        #expect(elements(#"[{"a":1},2]"#) == nil)
+        #expect(elements(#"[{"a":1}"#) == nil)
+        #expect(elements(#"[{"a":"x]"#) == nil)
+        #expect(elements(#"{"a":1}"#) == nil)
     }
 }

@@ -292,6 +292,9 @@ private func filling(spent: String) -> RecordingTransport {
          "Invalid BINANCE_BASE_URL 'https://…@proxy.example/api': expected no user name or password before '@', "
             + "because they would be sent with every request and could leak; give the address alone, such as "
             + "http://127.0.0.1:8080."),
+        ("BINANCE_CA_FILE", "/nonexistent/ca.pem",
+         "Invalid BINANCE_CA_FILE '/nonexistent/ca.pem': expected a readable PEM file of CA certificates, such as "
+            + "/etc/ssl/certs/ca-certificates.crt."),
         ("BINANCE_SHELL_HOME", "state",
          "Invalid BINANCE_SHELL_HOME 'state': expected an absolute directory path such as /home/me/.binance-shell."),
         ("BINANCE_TESTNET", "maybe", "Invalid BINANCE_TESTNET 'maybe': expected true or false."),
@@ -358,6 +361,40 @@ private func filling(spent: String) -> RecordingTransport {
             #expect(!error.message.contains("hunter2"), "\(error.message)")
             #expect(error.message.hasPrefix("Invalid BINANCE_BASE_URL "), "\(error.message)")
         }
+    }
+
+    @Test func caFileComesFromOwnVariableFirst() throws {
+        let home = try BinaryRunner.temporaryHome()
+        let own = home + "/own.pem"
+        let standard = home + "/standard.pem"
+        for path in [own, standard] {
+            #expect(FileManager.default.createFile(atPath: path, contents: Data("-----BEGIN CERTIFICATE-----\n".utf8)))
+        }
+
+        let both = try Configuration.load(
+            environment: ["HOME": home, "BINANCE_CA_FILE": own, "SSL_CERT_FILE": standard],
+            envFileText: nil
+        )
+        let standardOnly = try Configuration.load(environment: ["HOME": home, "SSL_CERT_FILE": standard], envFileText: nil)
+        let neither = try Configuration.load(environment: ["HOME": home], envFileText: nil)
+
+        #expect(both.certificateAuthorityFile == own)
+        #expect(standardOnly.certificateAuthorityFile == standard)
+        #expect(neither.certificateAuthorityFile == nil)
+    }
+
+    @Test func unreadableStandardCAFileIsWarned() throws {
+        let configuration = try Configuration.load(
+            environment: ["HOME": "/home/test", "SSL_CERT_FILE": "/nonexistent/ca.pem"],
+            envFileText: nil
+        )
+
+        #expect(configuration.certificateAuthorityFile == nil)
+        #expect(configuration.warnings == [
+            "SSL_CERT_FILE '/nonexistent/ca.pem' cannot be read, so it is ignored and libcurl's default certificate "
+                + "authorities are trusted: expected a readable PEM file of CA certificates, such as "
+                + "/etc/ssl/certs/ca-certificates.crt.",
+        ])
     }
 
     @Test func baseURLTrailingSlashesAreDropped() throws {

@@ -2,12 +2,28 @@ import BinanceAPI
 import Foundation
 import Tools
 
+/// A venue's symbols, and a lookup of the steps of a symbol's PRICE_FILTER (`tickSize`) and LOT_SIZE
+/// (`stepSize`) filters as exchangeInfo lists them. The lookup returns nil for a symbol the venue does not list.
+package struct SymbolListing: Sendable {
+    package var names: [String]
+    package var steps: @Sendable (String) -> (tickSize: Decimal?, stepSize: Decimal?)?
+
+    package init(names: [String], steps: @escaping @Sendable (String) -> (tickSize: Decimal?, stepSize: Decimal?)?) {
+        self.names = names
+        self.steps = steps
+    }
+}
+
 /// The exchange's symbols, sorted once for instant prefix completion, with each symbol's display precision.
 package final class SymbolDirectory: @unchecked Sendable {
     // The lock protects `symbols` and `precisions`, which a background load replaces while completion reads.
     private let lock = NSLock()
     private var symbols: [String] = []
     private var precisions: [String: SymbolPrecision] = [:]
+    /// Reads a symbol's filter steps for `precisions` on first use, after `load(listing:)`.
+    private var stepsLookup: (@Sendable (String) -> (tickSize: Decimal?, stepSize: Decimal?)?)?
+    /// Symbols already passed to `stepsLookup`.
+    private var lookedUp: Set<String> = []
     /// Signalled once when a load finishes, successfully or not.
     private let loaded = DispatchSemaphore(value: 0)
     private var isSettled = false
@@ -61,7 +77,15 @@ package final class SymbolDirectory: @unchecked Sendable {
     }
 
     package func precision(of symbol: String) -> SymbolPrecision? {
-        lock.withLock { precisions[symbol] }
+        lock.withLock {
+            if let precision = precisions[symbol] { return precision }
+            guard let stepsLookup, !lookedUp.contains(symbol) else { return nil }
+            lookedUp.insert(symbol)
+            guard let steps = stepsLookup(symbol), let precision = Self.precision(tick: steps.tickSize, step: steps.stepSize)
+            else { return nil }
+            precisions[symbol] = precision
+            return precision
+        }
     }
 
     /// Replaces the contents with the symbols of an `exchangeInfo` response body, and counts as the first load.
@@ -97,17 +121,17 @@ package final class SymbolDirectory: @unchecked Sendable {
         replace(names: names, precisions: loadedPrecisions)
     }
 
-    /// Replaces the contents with `listing`: each symbol with the step of its PRICE_FILTER (`tickSize`) and
-    /// LOT_SIZE (`stepSize`) filters, as exchangeInfo lists them. Counts as the first load.
-    package func load(listing: [(symbol: String, tickSize: Decimal?, stepSize: Decimal?)]) {
-        var loadedPrecisions: [String: SymbolPrecision] = [:]
-        loadedPrecisions.reserveCapacity(listing.count)
-        for entry in listing {
-            if let precision = Self.precision(tick: entry.tickSize, step: entry.stepSize) {
-                loadedPrecisions[entry.symbol] = precision
-            }
+    /// Replaces the contents with the symbols of `listing`, whose precisions are looked up on first use. Counts
+    /// as the first load.
+    package func load(listing: SymbolListing) {
+        let sorted = listing.names.sorted()
+        lock.withLock {
+            symbols = sorted
+            precisions = [:]
+            lookedUp = []
+            stepsLookup = listing.steps
         }
-        replace(names: listing.map(\.symbol), precisions: loadedPrecisions)
+        settle()
     }
 
     /// Returns the display precision of a symbol with these filter steps; nil unless both are positive.
@@ -121,6 +145,7 @@ package final class SymbolDirectory: @unchecked Sendable {
         lock.withLock {
             symbols = sorted
             precisions = loadedPrecisions
+            stepsLookup = nil
         }
         settle()
     }
@@ -138,7 +163,7 @@ package final class SymbolDirectory: @unchecked Sendable {
     /// - Throws: `ToolError` from `listSymbols`, or the errors of `load(using:)`.
     package func load(
         using client: BinanceClient,
-        listSymbols: (@Sendable () throws(ToolError) -> [(symbol: String, tickSize: Decimal?, stepSize: Decimal?)])?
+        listSymbols: (@Sendable () throws(ToolError) -> SymbolListing)?
     ) async throws {
         guard let listSymbols else { return try await load(using: client) }
         defer { settle() }

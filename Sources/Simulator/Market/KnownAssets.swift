@@ -22,17 +22,19 @@ extension SimulatedExchange {
         return Set(assets).subtracting(known).sorted()
     }
 
-    /// Returns every symbol of the exchange in catalogue order with the step of its PRICE_FILTER and LOT_SIZE
-    /// filters (nil where the symbol has no such filter), the same values its exchangeInfo reply lists.
+    /// Returns every symbol of the exchange in catalogue order, the symbols its exchangeInfo reply lists.
     ///
-    /// An in-process caller reads them here instead of requesting exchangeInfo and parsing the reply, because
-    /// the catalogue is parsed already when the exchange serves its first request.
-    package func symbolSteps() -> [(symbol: String, tickSize: Decimal?, stepSize: Decimal?)] {
-        let contents = engine.catalog.contents
-        return contents.order.compactMap { symbol in
-            guard let rules = contents.rules[symbol] else { return nil }
-            return (symbol, rules.price?.step, rules.lotSize?.step)
-        }
+    /// An in-process caller reads them here and their steps from `filterSteps(of:)` instead of requesting
+    /// exchangeInfo and parsing the 3.6 MB reply.
+    package func symbolNames() -> [String] {
+        engine.catalog.symbols
+    }
+
+    /// Returns the step of the PRICE_FILTER and LOT_SIZE filters of `symbol` (nil where it has no such filter),
+    /// as its exchangeInfo object lists them; nil for a symbol the exchange does not list.
+    package func filterSteps(of symbol: String) -> (tickSize: Decimal?, stepSize: Decimal?)? {
+        guard let rules = engine.catalog.rules(symbol) else { return nil }
+        return (rules.price?.step, rules.lotSize?.step)
     }
 
     /// Returns the names among `assets` that this exchange's symbols do not trade, sorted.

@@ -98,7 +98,9 @@ final class SymbolCatalog: @unchecked Sendable {
 
     struct Loaded {
         var order: [String]
-        var rules: [String: SymbolRules]
+        /// Rules by symbol, read from `rawSymbol` on first use. The table is a reference, so a catalogue that
+        /// adds symbols to its base's contents copies it first.
+        var rules: SymbolRulesTable
         /// Each symbol's object as the source lists it. The values are slices of the source `Data`, which share
         /// its storage, so keeping them copies nothing.
         var rawSymbol: [String: Data]
@@ -157,6 +159,7 @@ final class SymbolCatalog: @unchecked Sendable {
             return lock.withLock {
                 if let loaded { return loaded }
                 var parsed = baseContents
+                parsed.rules = parsed.rules.copy()
                 Self.add(extraSymbols, to: &parsed)
                 loaded = parsed
                 return parsed
@@ -182,28 +185,76 @@ final class SymbolCatalog: @unchecked Sendable {
     var symbols: [String] { contents.order }
 
     private static func parse(_ data: Data, extra: [Data]) -> Loaded {
-        var result = Loaded(order: [], rules: [:], rawSymbol: [:], exchangeFiltersBytes: Array("[]".utf8))
+        if var listed = list(data) {
+            add(extra, to: &listed)
+            return listed
+        }
+        var result = readEveryRule(data)
+        add(extra, to: &result)
+        return result
+    }
+
+    /// Lists the symbols of an exchangeInfo body with the byte range of each object and leaves their rules
+    /// unread, which takes a byte scan instead of reading every filter of every symbol at start.
+    /// - Returns: nil when a symbol's name is missing or escaped; the caller then reads every rule at once.
+    private static func list(_ data: Data) -> Loaded? {
+        var result = Loaded(order: [], rules: SymbolRulesTable(), rawSymbol: [:], exchangeFiltersBytes: Array("[]".utf8))
+        let start = data.startIndex
+        var unread: [String: Data] = [:]
+        let isListed = data.withUnsafeBytes { bytes -> Bool in
+            if let range = JSONScanner.valueRange(ofKey: "exchangeFilters", in: bytes) {
+                result.exchangeFiltersBytes = Array(bytes[range])
+            }
+            guard let symbolsStart = JSONScanner.valueStart(ofKey: "symbols", in: bytes),
+                let elements = JSONScanner.objectElements(ofArrayAt: symbolsStart, in: bytes)
+            else { return false }
+            result.order.reserveCapacity(elements.count)
+            result.rawSymbol.reserveCapacity(elements.count)
+            unread.reserveCapacity(elements.count)
+            for element in elements {
+                let object = UnsafeRawBufferPointer(rebasing: bytes[element])
+                guard object.first == UInt8(ascii: "{"), let name = Self.symbolName(in: object) else { return false }
+                let slice = data[(start + element.lowerBound)..<(start + element.upperBound)]
+                result.order.append(name)
+                result.rawSymbol[name] = slice
+                unread[name] = slice
+            }
+            return true
+        }
+        guard isListed else { return nil }
+        result.rules = SymbolRulesTable(unread: unread)
+        return result
+    }
+
+    /// Returns the `symbol` member of one symbol object, or nil when it is missing, not a string or escaped.
+    private static func symbolName(in object: UnsafeRawBufferPointer) -> String? {
+        guard let range = JSONScanner.valueRange(ofKey: "symbol", in: object), range.count >= 2,
+            object[range.lowerBound] == UInt8(ascii: "\""), object[range.upperBound - 1] == UInt8(ascii: "\"")
+        else { return nil }
+        let text = UnsafeRawBufferPointer(rebasing: object[(range.lowerBound + 1)..<(range.upperBound - 1)])
+        guard !text.isEmpty, !text.contains(UInt8(ascii: "\\")) else { return nil }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Reads the rules of every symbol at once, for a body whose symbols `list` cannot name.
+    private static func readEveryRule(_ data: Data) -> Loaded {
+        var result = Loaded(order: [], rules: SymbolRulesTable(), rawSymbol: [:], exchangeFiltersBytes: Array("[]".utf8))
         let start = data.startIndex
         data.withUnsafeBytes { bytes in
             if let range = JSONScanner.valueRange(ofKey: "exchangeFilters", in: bytes) {
                 result.exchangeFiltersBytes = Array(bytes[range])
             }
         }
-        // The client's exchangeInfo reader serves the simulator too: it reads the 3.6 MB snapshot in a fraction
-        // of the time JSONSerialization took, and gives each symbol's byte range, so the symbols array is not
+        // The client's exchangeInfo reader gives each symbol's byte range too, so the symbols array is not
         // scanned again. A body it does not accept takes the dictionary path.
         var read: [(rules: SymbolRules, range: Range<Int>)] = []
         read.reserveCapacity(4096)
         if ExchangeInfo.readTradingRulesWithRanges(from: data, { read.append((SymbolRules(info: $0), $1)) }) != nil {
-            result.order.reserveCapacity(read.count + extra.count)
-            result.rules.reserveCapacity(read.count + extra.count)
-            result.rawSymbol.reserveCapacity(read.count + extra.count)
             for (rules, range) in read {
                 result.order.append(rules.symbol)
                 result.rules[rules.symbol] = rules
                 result.rawSymbol[rules.symbol] = data[(start + range.lowerBound)..<(start + range.upperBound)]
             }
-            add(extra, to: &result)
             return result
         }
         var objects = [Data]()
@@ -224,7 +275,6 @@ final class SymbolCatalog: @unchecked Sendable {
                 result.rawSymbol[rules.symbol] = object
             }
         }
-        add(extra, to: &result)
         return result
     }
 
@@ -237,6 +287,70 @@ final class SymbolCatalog: @unchecked Sendable {
             loaded.rules[rules.symbol] = rules
             loaded.rawSymbol[rules.symbol] = object
         }
+    }
+}
+
+/// Trading rules by symbol. A symbol listed unread gets its rules read from its exchangeInfo object the first
+/// time it is looked up, so a request reads only the symbols it names.
+final class SymbolRulesTable: @unchecked Sendable {
+    // The lock protects `read` and `unread`, which a lookup on any request thread moves symbols between.
+    private let lock = NSLock()
+    private var read: [String: SymbolRules]
+    /// Objects whose rules have not been read yet.
+    private var unread: [String: Data]
+
+    init(read: [String: SymbolRules] = [:], unread: [String: Data] = [:]) {
+        self.read = read
+        self.unread = unread
+    }
+
+    /// Returns an independent table with the same contents.
+    func copy() -> SymbolRulesTable {
+        lock.withLock { SymbolRulesTable(read: read, unread: unread) }
+    }
+
+    /// The rules of `symbol`, read on first use; nil for an unknown symbol or an object without valid rules.
+    subscript(symbol: String) -> SymbolRules? {
+        get {
+            lock.withLock {
+                if let rules = read[symbol] { return rules }
+                guard let object = unread.removeValue(forKey: symbol) else { return nil }
+                let rules = Self.rules(of: object)
+                read[symbol] = rules
+                return rules
+            }
+        }
+        set {
+            lock.withLock {
+                unread[symbol] = nil
+                read[symbol] = newValue
+            }
+        }
+    }
+
+    /// The rules of every symbol, reading those not read yet.
+    var values: [SymbolRules] {
+        lock.withLock {
+            for (symbol, object) in unread {
+                read[symbol] = Self.rules(of: object)
+            }
+            unread = [:]
+            return Array(read.values)
+        }
+    }
+
+    /// Reads one symbol object with the client's exchangeInfo reader, inside the smallest document it accepts,
+    /// and with the dictionary reader when that fails.
+    static func rules(of object: Data) -> SymbolRules? {
+        var document = Data(#"{"timezone":"UTC","serverTime":0,"rateLimits":[],"exchangeFilters":[],"symbols":["#.utf8)
+        document.append(object)
+        document.append(contentsOf: "]}".utf8)
+        var found: SymbolRules?
+        if ExchangeInfo.readTradingRules(from: document, { found = SymbolRules(info: $0) }) != nil, let found {
+            return found
+        }
+        guard let dictionary = (try? JSONSerialization.jsonObject(with: object)) as? [String: Any] else { return nil }
+        return SymbolRules(dictionary: dictionary)
     }
 }
 
@@ -396,6 +510,14 @@ enum JSONScanner {
     /// Range of the value of the first top-level `"key":` in the outermost object.
     static func valueRange<Bytes: RandomAccessCollection<UInt8>>(ofKey key: String, in bytes: Bytes) -> Range<Int>?
     where Bytes.Index == Int {
+        guard let start = valueStart(ofKey: key, in: bytes) else { return nil }
+        return start..<endOfValue(bytes, from: start)
+    }
+
+    /// Offset of the value of the first top-level `"key":` in the outermost object, found without scanning the
+    /// value itself.
+    static func valueStart<Bytes: RandomAccessCollection<UInt8>>(ofKey key: String, in bytes: Bytes) -> Int?
+    where Bytes.Index == Int {
         let needle = Array("\"\(key)\"".utf8)
         var index = 0
         var depth = 0
@@ -408,8 +530,7 @@ enum JSONScanner {
                     if cursor < bytes.count, bytes[cursor] == UInt8(ascii: ":") {
                         cursor += 1
                         while cursor < bytes.count, bytes[cursor] == UInt8(ascii: " ") || bytes[cursor] == 10 || bytes[cursor] == 13 || bytes[cursor] == 9 { cursor += 1 }
-                        let end = endOfValue(bytes, from: cursor)
-                        return cursor..<end
+                        return cursor
                     }
                 }
                 index = endOfString(bytes, from: index)
@@ -417,6 +538,58 @@ enum JSONScanner {
             }
             if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") { depth += 1 }
             if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") { depth -= 1 }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Ranges of the elements of the array that opens at `start`, found in one pass over its text. Returns nil
+    /// unless every element is an object and the array is closed.
+    static func objectElements(ofArrayAt start: Int, in bytes: UnsafeRawBufferPointer) -> [Range<Int>]? {
+        guard start < bytes.count, bytes[start] == UInt8(ascii: "[") else { return nil }
+        var elements: [Range<Int>] = []
+        elements.reserveCapacity(4096)
+        var index = start + 1
+        // Depth of brackets inside the current element; 0 between elements.
+        var depth = 0
+        var elementStart = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if depth == 0 {
+                switch byte {
+                case UInt8(ascii: "{"):
+                    elementStart = index
+                    depth = 1
+                case UInt8(ascii: "]"):
+                    return elements
+                case UInt8(ascii: ","), UInt8(ascii: " "), 10, 13, 9:
+                    break
+                default:
+                    return nil
+                }
+                index += 1
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                while index < bytes.count {
+                    let character = bytes[index]
+                    if character == UInt8(ascii: "\\") {
+                        index += 2
+                        continue
+                    }
+                    if character == UInt8(ascii: "\"") { break }
+                    index += 1
+                }
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if depth == 0 { elements.append(elementStart..<(index + 1)) }
+            default:
+                break
+            }
             index += 1
         }
         return nil

@@ -32,6 +32,9 @@ package struct Configuration: Sendable {
     package var maxRequestsPerMinute: Int
     package var inputValidation: Bool
     package var logSecurity: Bool
+    /// PEM file of certificate authorities to trust for HTTPS (`BINANCE_CA_FILE`, else `SSL_CERT_FILE`). libcurl
+    /// reads it in place of its default bundle file, and nil keeps that default.
+    package var certificateAuthorityFile: String?
     /// Directory of history, audit log and paper account.
     package var home: String
     /// Path of the `.env` file the settings were read from, for the file-mode check; nil when none was read.
@@ -48,6 +51,10 @@ package struct Configuration: Sendable {
         ("BINANCE_PRIVATE_KEY_FILE", "", "Ed25519 or RSA private key (PEM) used instead of a secret"),
         ("BINANCE_TESTNET", "false", "true selects Binance's spot testnet"),
         ("BINANCE_BASE_URL", "", "REST base URL of a self-hosted simulator or proxy"),
+        (
+            "BINANCE_CA_FILE", "",
+            "PEM file of certificate authorities to trust for HTTPS; empty reads SSL_CERT_FILE, then libcurl's default"
+        ),
         ("BINANCE_ALLOW_TRADING", "false on live, true on sim and testnet", "allow tools that change state"),
         ("BINANCE_MAX_ORDER_NOTIONAL", "", "largest order value in the quote asset"),
         ("BINANCE_SYMBOL_ALLOWLIST", "", "comma-separated symbols orders may use; empty allows all"),
@@ -134,7 +141,13 @@ package struct Configuration: Sendable {
         {
             throw invalid("BINANCE_SIM_RATE_LIMITS", limits, expected: "binance or unlimited")
         }
-        configuration.warnings = misspeltNameWarnings(Set(merged.keys))
+        var warnings = misspeltNameWarnings(Set(merged.keys))
+        configuration.certificateAuthorityFile = try certificateAuthorityFile(
+            explicit: text("BINANCE_CA_FILE"),
+            standard: environment["SSL_CERT_FILE"]?.trimmingCharacters(in: .whitespaces),
+            warnings: &warnings
+        )
+        configuration.warnings = warnings
         if let notional = text("BINANCE_MAX_ORDER_NOTIONAL") {
             guard let value = DecimalText.parse(notional), value > 0 else {
                 throw invalid("BINANCE_MAX_ORDER_NOTIONAL", notional, expected: "a positive decimal such as 1000")
@@ -255,6 +268,35 @@ package struct Configuration: Sendable {
     }
 
     // MARK: - Checks
+
+    /// Returns the CA file to trust: `BINANCE_CA_FILE`, else `SSL_CERT_FILE` (the variable OpenSSL's own tools
+    /// read), else nil. libcurl reads neither variable by itself, so the transport is given the file.
+    ///
+    /// An unreadable `SSL_CERT_FILE` only adds a warning, because other programs share that variable and a session
+    /// on the simulated exchange never uses TLS.
+    /// - Throws: `configuration_error` when the file `BINANCE_CA_FILE` names cannot be read.
+    static func certificateAuthorityFile(
+        explicit: String?,
+        standard: String?,
+        warnings: inout [String]
+    ) throws(ToolError) -> String? {
+        let expected = "a readable PEM file of CA certificates, such as /etc/ssl/certs/ca-certificates.crt"
+        if let explicit {
+            guard FileManager.default.isReadableFile(atPath: explicit) else {
+                throw invalid("BINANCE_CA_FILE", explicit, expected: expected)
+            }
+            return explicit
+        }
+        guard let standard, !standard.isEmpty else { return nil }
+        guard FileManager.default.isReadableFile(atPath: standard) else {
+            warnings.append(
+                "SSL_CERT_FILE \(UntrustedText.quoted(standard)) cannot be read, so it is ignored and libcurl's default "
+                    + "certificate authorities are trusted: expected \(expected)."
+            )
+            return nil
+        }
+        return standard
+    }
 
     /// Builds the error for an invalid value, `Invalid NAME 'value': expected …`, with the value quoted and bounded.
     static func invalid(_ name: String, _ value: String, expected: String, entry: Bool = false) -> ToolError {

@@ -331,13 +331,16 @@ package struct Redactor: Sendable {
 
     /// Checks a member name as `isSensitiveName(_: [UInt8])` does, comparing in place without copying it.
     static func isSensitiveName(_ name: String) -> Bool {
-        sensitiveNames.contains { candidate in
-            var position = 0
-            for byte in name.utf8 where byte != UInt8(ascii: "-") && byte != UInt8(ascii: "_") {
-                guard position < candidate.count, candidate[position] == lowercased(byte) else { return false }
-                position += 1
+        var name = name
+        return name.withUTF8 { bytes in
+            sensitiveNames.contains { candidate in
+                var position = 0
+                for byte in bytes where byte != UInt8(ascii: "-") && byte != UInt8(ascii: "_") {
+                    guard position < candidate.count, candidate[position] == lowercased(byte) else { return false }
+                    position += 1
+                }
+                return position == candidate.count
             }
-            return position == candidate.count
         }
     }
 

@@ -26,11 +26,13 @@ struct SymbolDirectoryTests {
         ]}
         """#.utf8)
 
-    private static let listing: [(symbol: String, tickSize: Decimal?, stepSize: Decimal?)] = [
-        ("ETHBTC", Decimal(string: "0.00001"), Decimal(string: "0.0001")),
-        ("BTCUSDT", Decimal(string: "0.01"), Decimal(string: "0.00001")),
-        ("NOLOTUSDT", 0, nil),
+    private static let steps: [String: (tickSize: Decimal?, stepSize: Decimal?)] = [
+        "ETHBTC": (Decimal(string: "0.00001"), Decimal(string: "0.0001")),
+        "BTCUSDT": (Decimal(string: "0.01"), Decimal(string: "0.00001")),
+        "NOLOTUSDT": (0, nil),
     ]
+
+    private static let listing = SymbolListing(names: ["ETHBTC", "BTCUSDT", "NOLOTUSDT"], steps: { steps[$0] })
 
     @Test func listingMatchesExchangeInfoBody() throws {
         let fromBody = SymbolDirectory()
@@ -45,6 +47,31 @@ struct SymbolDirectoryTests {
         }
         #expect(fromListing.precision(of: "BTCUSDT") == SymbolPrecision(priceScale: 2, quantityScale: 5))
         #expect(fromListing.precision(of: "NOLOTUSDT") == nil)
+        #expect(fromListing.precision(of: "UNKNOWN") == nil)
+    }
+
+    @Test func listingLooksUpEachSymbolOnce() {
+        let counter = LookupCounter()
+        let directory = SymbolDirectory()
+        directory.load(listing: SymbolListing(names: ["BTCUSDT"]) { symbol in
+            counter.add(symbol)
+            return Self.steps[symbol]
+        })
+
+        #expect(directory.precision(of: "BTCUSDT") == SymbolPrecision(priceScale: 2, quantityScale: 5))
+        #expect(directory.precision(of: "BTCUSDT") == SymbolPrecision(priceScale: 2, quantityScale: 5))
+        #expect(directory.precision(of: "UNKNOWN") == nil)
+        #expect(directory.precision(of: "UNKNOWN") == nil)
+        #expect(counter.symbols == ["BTCUSDT", "UNKNOWN"])
+    }
+
+    @Test func bodyLoadReplacesListing() throws {
+        let directory = SymbolDirectory()
+        directory.load(listing: SymbolListing(names: ["OTHER"]) { _ in (Decimal(1), Decimal(1)) })
+        try directory.load(exchangeInfo: Self.body)
+
+        #expect(directory.symbols(withPrefix: "") == ["BTCUSDT", "ETHBTC", "NOLOTUSDT"])
+        #expect(directory.precision(of: "OTHER") == nil)
     }
 
     @Test func listingCountsAsFirstLoad() {
@@ -54,4 +81,15 @@ struct SymbolDirectoryTests {
         directory.waitUntilLoaded(timeout: .seconds(30))
         #expect(!directory.isEmpty)
     }
+}
+
+/// Records the symbols a listing's lookup was called with.
+private final class LookupCounter: @unchecked Sendable {
+    // The lock protects `symbols`.
+    private let lock = NSLock()
+    private var stored: [String] = []
+
+    var symbols: [String] { lock.withLock { stored } }
+
+    func add(_ symbol: String) { lock.withLock { stored.append(symbol) } }
 }
