@@ -343,7 +343,11 @@ private func problemMessages(_ verification: AuditVerification) -> [String] {
                 + pad(Int32(milliseconds % 1000), 3) + "Z"
         }
         var generator = ReliabilityFuzzer(seed: 11)
-        var dates = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 1_733_300_000.5)]
+        // The last millisecond of year 9999 and a time in year 11476 sit on both sides of the wider layout.
+        var dates = [
+            Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 1_733_300_000.5),
+            Date(timeIntervalSince1970: 253_402_300_799.999), Date(timeIntervalSince1970: 300_000_000_000.25),
+        ]
         for _ in 0..<500 { dates.append(Date(timeIntervalSince1970: Double(generator.below(400_000_000_000_000)) / 100_000)) }
         for date in dates {
             #expect(AuditTimestamp.format(date) == reference(date), "\(date.timeIntervalSince1970)")

@@ -143,8 +143,34 @@ package enum AuditTimestamp {
         }
         var parts = tm()
         gmtime_r(&seconds, &parts)
+        let year = Int(parts.tm_year) + 1900
+        // Years 0 to 9999 fill the fixed 24-byte layout, which is written in place in one string.
+        guard (0...9999).contains(year) else { return formatWide(parts, fraction: fraction) }
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            // Writes `value` as `width` digits with leading zeros at `offset`, then `separator`.
+            func put(_ value: Int, width: Int, at offset: Int, then separator: UInt8) {
+                var rest = value
+                for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                buffer[offset + width] = separator
+            }
+            put(year, width: 4, at: 0, then: UInt8(ascii: "-"))
+            put(Int(parts.tm_mon) + 1, width: 2, at: 5, then: UInt8(ascii: "-"))
+            put(Int(parts.tm_mday), width: 2, at: 8, then: UInt8(ascii: "T"))
+            put(Int(parts.tm_hour), width: 2, at: 11, then: UInt8(ascii: ":"))
+            put(Int(parts.tm_min), width: 2, at: 14, then: UInt8(ascii: ":"))
+            put(Int(parts.tm_sec), width: 2, at: 17, then: UInt8(ascii: "."))
+            put(Int(fraction), width: 3, at: 20, then: UInt8(ascii: "Z"))
+            return 24
+        }
+    }
+
+    /// Formats a time whose year has more than four digits, with the year written in full.
+    private static func formatWide(_ parts: tm, fraction: Int64) -> String {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
+        bytes.reserveCapacity(32)
         // Writes a non-negative value with leading zeros up to `width` digits, then the separator.
         func append(_ value: Int64, width: Int, then separator: UInt8) {
             let start = bytes.count
