@@ -39,8 +39,8 @@ package enum MCPEntryPoint {
             logger: logger,
             redactor: engine.services.redactor
         )
-        // One thread reads stdin and runs the server and its tool calls, including their HTTP transfers. A call
-        // then goes from its request line to its reply without a hand-off between threads.
+        // One thread reads stdin and runs the server, and a tool call that starts while no other runs, with its HTTP
+        // transfers. Such a call goes from its request line to its reply without a hand-off between threads.
         let loop = CurlEventLoop(name: "mcp-loop")
         let server = MCPServer(
             engine: engine,

@@ -19,6 +19,42 @@ import Tools
         #expect(reply["error"]?["code"] == .int(-32700))
     }
 
+    @Test func frameDecoderAcceptsMultibyteText() throws {
+        let line = Data(#"{"jsonrpc":"2.0","id":1,"method":"ping","params":{"note":"prix en € — 価格"}}"#.utf8)
+
+        let frame = FrameDecoder.decode(line)
+
+        guard case .message(let message) = frame else {
+            Issue.record("expected a message, got \(frame)")
+            return
+        }
+        #expect(message["params"]?["note"] == .string("prix en € — 価格"))
+    }
+
+    @Test func frameDecoderRejectsTruncatedMultibyte() {
+        var line = Data(#"{"jsonrpc":"2.0","id":1,"method":"ping","params":{"note":""#.utf8)
+        line.append(contentsOf: [0xE2, 0x82])
+        line.append(contentsOf: Data(#""}}"#.utf8))
+
+        #expect(FrameDecoder.decode(line) == .failure(.parseError("Parse error: the message is not valid UTF-8.")))
+    }
+
+    @Test func frameDecoderCountsDepthOutsideStrings() {
+        let deep = String(repeating: "[", count: FrameDecoder.maximumDepth + 1)
+        let quoted = Data(("{\"a\":\"" + deep + "\"}").utf8)
+        let nested = Data(deep.utf8)
+
+        guard case .message = FrameDecoder.decode(quoted) else {
+            Issue.record("brackets inside a string counted as nesting")
+            return
+        }
+        guard case .failure(let error) = FrameDecoder.decode(nested) else {
+            Issue.record("nesting deeper than the limit was accepted")
+            return
+        }
+        #expect(error.code == -32600)
+    }
+
     @Test func invalidUTF8GetsParseError() async throws {
         let harness = try MCPHarness()
         var bytes = Data(#"{"jsonrpc":"2.0","id":1,"method":"p"#.utf8)

@@ -9,7 +9,12 @@ struct MCPHarness {
     let sink = MemorySink()
     let recorder = OrderRecorder()
 
-    init(pageSize: Int = 100, environment: [String: String] = [:], clock: ManualClock? = nil) throws {
+    init(
+        pageSize: Int = 100,
+        environment: [String: String] = [:],
+        clock: ManualClock? = nil,
+        taskExecutor: (any TaskExecutor)? = nil
+    ) throws {
         var options = MCPServerOptions(version: "9.9.9-test")
         options.maximumRateLimitWaitSeconds = 120
         options.toolsPageSize = pageSize
@@ -19,7 +24,7 @@ struct MCPHarness {
         var now: @Sendable () -> Date = { Date() }
         if let clock { now = clock.function }
         let engine = try MCPFakeTools.engine(recorder: recorder, environment: environment, clock: now)
-        server = MCPServer(engine: engine, output: sink, options: options)
+        server = MCPServer(engine: engine, output: sink, options: options, taskExecutor: taskExecutor)
     }
 
     /// Delivers one raw line.

@@ -100,6 +100,8 @@ package struct SharedLimitFile: Sendable {
             guard count > 0 else { break }
             data.append(contentsOf: buffer.prefix(count))
             offset += off_t(count)
+            // A short read of a regular file is its end, since every writer holds the exclusive lock.
+            if count < buffer.count { break }
         }
         return data
     }

@@ -92,7 +92,8 @@ package final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         if wakes { wake() }
     }
 
-    /// Ends the thread once its jobs have run and its transfers have finished, and frees the multi handle.
+    /// Ends the thread once its jobs have run and its transfers have finished, and frees the multi handle. Jobs
+    /// enqueued after that never run, so no task may prefer the loop once it is stopped.
     package func stop() {
         let wakes = lock.withLock {
             isStopping = true

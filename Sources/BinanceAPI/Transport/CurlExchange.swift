@@ -4,10 +4,10 @@ import Foundation
 /// One request on a libcurl easy handle: its options, the response as it arrives, and the continuation that
 /// receives the outcome.
 ///
-/// Once the transfer starts, only the thread that runs it touches the handle: the driver thread, the thread of a
-/// `CurlEventLoop`, or the caller's thread on a `CurlCallerLane`. libcurl calls the header and body callbacks on that thread, so `headers` and
-/// `body` need no lock. `continuation` and `isCancelled` are guarded by the lock of the `CurlMultiDriver` or
-/// `CurlEventLoop` the exchange was submitted to.
+/// Once the transfer starts, only the thread that runs it touches the handle: the driver thread or the thread of a
+/// `CurlEventLoop`. libcurl calls the header and body callbacks on that thread, so `headers` and `body` need no
+/// lock. `continuation` and `isCancelled` are guarded by the lock of the `CurlMultiDriver` or `CurlEventLoop` the
+/// exchange was submitted to.
 final class CurlExchange: @unchecked Sendable {
     typealias Outcome = Result<HTTPResponse, TransportError>
 

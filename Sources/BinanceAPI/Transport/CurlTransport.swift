@@ -1,8 +1,8 @@
 import CCurl
 import Foundation
 
-/// Sends requests over HTTP(S) with libcurl: a lone request on the caller's thread (see `CurlCallerLane`), and
-/// requests sent while it runs on one multi handle driven by a thread of its own (see `CurlMultiDriver`).
+/// Sends requests over HTTP(S) with libcurl. A request sent from the thread of a `CurlEventLoop` runs on that
+/// loop, and any other on one multi handle driven by a thread of its own (see `CurlMultiDriver`).
 ///
 /// Failures are split by what they prove. A refused connection, failed name resolution or failed TLS handshake
 /// means nothing was sent. A timeout, lost connection or short body means the request may have been processed.
@@ -11,19 +11,16 @@ import Foundation
 /// libcurl honours `http_proxy`, `https_proxy` and `no_proxy` from the environment, even for 127.0.0.1. It verifies
 /// TLS peers against the system's certificate store, follows no redirects and keeps no cookies.
 ///
-/// Reads (GET) reuse the kept-alive connections of the multi handle they run on. Every other request opens a new connection and closes it afterwards.
-/// The reason is that libcurl sends a request again by itself when a reused connection closes before any response
-/// byte. The exchange may already have acted on the first copy, so an order or cancel must never ride on a reused
-/// connection.
+/// Reads (GET) reuse the kept-alive connections of the multi handle they run on. Every other request opens a new
+/// connection and closes it afterwards. The reason is that libcurl sends a request again by itself when a reused
+/// connection closes before any response byte. The exchange may already have acted on the first copy, so an order
+/// or cancel must never ride on a reused connection.
 ///
 /// libcurl itself is loaded on the first transport made (see `CurlLibrary`). When it is missing, every request
 /// fails with `.notSent`.
 package final class CurlTransport: HTTPTransport {
-    /// The library, the driver of its multi handle and the lane for lone requests, or why libcurl could not be
-    /// loaded.
-    private let loaded: Result<
-        (library: CurlLibrary, driver: CurlMultiDriver, lane: CurlCallerLane?), CurlLibraryError
-    >
+    /// The library and the driver of its multi handle, or why libcurl could not be loaded.
+    private let loaded: Result<(library: CurlLibrary, driver: CurlMultiDriver), CurlLibraryError>
     /// Maximum time for the whole exchange of one request, even when `HTTPRequest.timeout` is longer.
     private let overallDeadline: Duration
     private let userAgent: String
@@ -54,7 +51,7 @@ package final class CurlTransport: HTTPTransport {
         userAgent: String,
         certificateAuthorityFile: String? = nil
     ) {
-        loaded = library.map { (library: $0, driver: CurlMultiDriver(library: $0), lane: CurlCallerLane(library: $0)) }
+        loaded = library.map { (library: $0, driver: CurlMultiDriver(library: $0)) }
         self.overallDeadline = overallDeadline
         self.userAgent = userAgent
         self.certificateAuthorityFile = certificateAuthorityFile
@@ -71,9 +68,8 @@ package final class CurlTransport: HTTPTransport {
         }
         let library: CurlLibrary
         let driver: CurlMultiDriver
-        let lane: CurlCallerLane?
         switch loaded {
-        case .success(let loaded): (library, driver, lane) = loaded
+        case .success(let loaded): (library, driver) = loaded
         case .failure(let error):
             throw .notSent("\(label): \(error.message)")
         }
@@ -98,15 +94,11 @@ package final class CurlTransport: HTTPTransport {
             }
             return try outcome.get()
         }
-        // A lone request runs on this thread, which saves two thread wake-ups. While the lane is busy, the request
-        // goes to the driver thread, so at most one thread of the caller's pool waits on the network.
         let outcome = await withTaskCancellationHandler {
-            if let outcome = lane?.perform(exchange) { return outcome }
-            return await withCheckedContinuation { continuation in
+            await withCheckedContinuation { continuation in
                 driver.submit(exchange, continuation: continuation)
             }
         } onCancel: {
-            lane?.cancel(exchange)
             driver.cancel(exchange)
         }
         return try outcome.get()

@@ -30,7 +30,12 @@ package enum FrameDecoder {
     }
 
     /// Returns the deepest nesting of `[` and `{` outside strings.
-    static func nestingDepth(of bytes: Data) -> Int {
+    static func nestingDepth(of data: Data) -> Int {
+        // Iterating `Data` itself goes through its index checks on every byte.
+        data.withUnsafeBytes { nestingDepth(of: $0) }
+    }
+
+    private static func nestingDepth(of bytes: UnsafeRawBufferPointer) -> Int {
         var depth = 0
         var deepest = 0
         var inString = false
@@ -61,7 +66,13 @@ package enum FrameDecoder {
         return deepest
     }
 
-    static func isValidUTF8(_ bytes: Data) -> Bool {
+    static func isValidUTF8(_ data: Data) -> Bool {
+        data.withUnsafeBytes { isValidUTF8($0) }
+    }
+
+    private static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        // ASCII, the usual content of a message, needs no decoding.
+        if !bytes.contains(where: { $0 >= 0x80 }) { return true }
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
         while true {

@@ -31,6 +31,12 @@ package enum Tokenizer {
 
     /// Returns true when `text` ends inside a quote, so a script's next line continues the quoted value.
     package static func endsInsideQuote(_ text: String) -> Bool {
+        // Text without a quote mark cannot open one. Scripts check every line, and few lines quote anything.
+        var contiguous = text
+        let hasQuoteMark = contiguous.withUTF8 { bytes in
+            bytes.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }
+        }
+        guard hasQuoteMark else { return false }
         var scanner = Scanner(text: text, stopsAtErrors: false)
         _ = scanner.scan()
         return scanner.openQuote != nil

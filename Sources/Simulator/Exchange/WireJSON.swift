@@ -110,13 +110,15 @@ enum WireJSON: Sendable {
     static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         // Nearly every string (symbols, decimals, enum names) needs no escape and is copied whole.
-        var needsEscape = false
-        for byte in text.utf8 where byte < 32 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            needsEscape = true
-            break
+        var contiguous = text
+        let isCopied = contiguous.withUTF8 { bytes -> Bool in
+            for byte in bytes where byte < 32 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                return false
+            }
+            output.append(contentsOf: bytes)
+            return true
         }
-        if !needsEscape {
-            output.append(contentsOf: text.utf8)
+        if isCopied {
             output.append(UInt8(ascii: "\""))
             return
         }

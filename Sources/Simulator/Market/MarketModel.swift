@@ -103,6 +103,8 @@ final class MarketModel: @unchecked Sendable {
     private let catalog: SymbolCatalog
     private static let seriesLock = NSLock()
     nonisolated(unsafe) private static var series: [String: RecordedSeries?] = [:]
+    /// The lock each asset's parse holds, created under `seriesLock`.
+    nonisolated(unsafe) private static var assetLocks: [String: NSLock] = [:]
 
     static let recordedAssets: Set<String> = ["BTC", "ETH", "SOL", "BNB"]
 
@@ -123,19 +125,27 @@ final class MarketModel: @unchecked Sendable {
     /// Returns the recorded 15-minute spot series of `asset` against USDT, loaded once per process on first use.
     func recorded(_ asset: String) -> RecordedSeries? {
         guard Self.recordedAssets.contains(asset) else { return nil }
-        return Self.seriesLock.withLock {
-            if let cached = Self.series[asset] { return cached }
+        if let cached = Self.seriesLock.withLock({ Self.series[asset] }) { return cached }
+        // One lock per asset, so two recordings parse at the same time while a caller waits for the one it needs.
+        let assetLock = Self.seriesLock.withLock { () -> NSLock in
+            if let existing = Self.assetLocks[asset] { return existing }
+            let created = NSLock()
+            Self.assetLocks[asset] = created
+            return created
+        }
+        return assetLock.withLock {
+            if let cached = Self.seriesLock.withLock({ Self.series[asset] }) { return cached }
             let loaded = Self.bundledSeries("\(asset)USDT-15m-spot").flatMap(RecordedSeries.parse)
-            Self.series[asset] = loaded
+            Self.seriesLock.withLock { Self.series[asset] = loaded }
             return loaded
         }
     }
 
-    /// Starts parsing the recorded series of `assets` on a background thread. A later `recorded` call finds
-    /// the series loaded, or waits under the lock for the parse under way.
+    /// Starts parsing the recorded series of `assets`, each on its own background thread, so two recordings take
+    /// the time of one on two cores. A later `recorded` call finds the series loaded, or waits for the parse under way.
     func preloadRecorded(_ assets: [String]) {
-        Thread.detachNewThread { [self] in
-            for asset in assets { _ = recorded(asset) }
+        for asset in assets {
+            Thread.detachNewThread { [self] in _ = recorded(asset) }
         }
     }
 

@@ -161,8 +161,7 @@ import Testing
         }
     }
 
-    /// A lone request runs on the caller's thread, and a request sent while it waits goes to the driver thread.
-    /// Both paths return the response, and a request on either can be cancelled while the other is in flight.
+    /// Requests in flight together each return their response, and each can be cancelled while another waits.
     @Test func requestWhileAnotherWaitsIsAnsweredAndCancellable() async throws {
         let release = DispatchSemaphore(value: 0)
         let server = try APILoopbackServer { received in
