@@ -38,7 +38,7 @@ package final class CallTimeBudget: Sendable {
     /// Counts `duration` as spent.
     package func spend(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
-        // A day bounds the multiplication; no call runs that long.
+        // A day bounds the multiplication, and every call time limit is shorter.
         let nanoseconds = min(seconds, 86_400) * 1_000_000_000 + attoseconds / 1_000_000_000
         spentNanoseconds.add(nanoseconds, ordering: .relaxed)
     }
