@@ -128,12 +128,25 @@ package struct TextTable: Sendable {
         var fractionLength: Int
 
         init(_ text: String) {
+            var contiguous = text
+            self = contiguous.withUTF8 { Self(bytes: $0) } ?? CellMeasure(width: text.count)
+        }
+
+        private init(width: Int) {
+            self.width = width
+            isNumber = false
+            integerLength = 0
+            fractionLength = 0
+        }
+
+        /// Measures UTF-8 bytes; returns nil for text that is not ASCII, whose width needs its characters.
+        private init?(bytes: UnsafeBufferPointer<UInt8>) {
             var isASCII = true
             var isNumber = true
             var byteCount = 0
             var pointOffset: Int?
             var lastByte: UInt8 = 0
-            for byte in text.utf8 {
+            for byte in bytes {
                 if byte >= 0x80 { isASCII = false }
                 if isNumber {
                     if byte == UInt8(ascii: ".") {
@@ -149,14 +162,15 @@ package struct TextTable: Sendable {
                 lastByte = byte
                 byteCount += 1
             }
+            guard isASCII else { return nil }
             // The first character after an optional sign is a digit, and the text does not end with a point.
             if isNumber {
-                let firstDigitOffset = text.utf8.first == UInt8(ascii: "-") ? 1 : 0
+                let firstDigitOffset = bytes.first == UInt8(ascii: "-") ? 1 : 0
                 if byteCount <= firstDigitOffset || pointOffset == firstDigitOffset || lastByte == UInt8(ascii: ".") {
                     isNumber = false
                 }
             }
-            width = isASCII ? byteCount : text.count
+            width = byteCount
             self.isNumber = isNumber
             integerLength = isNumber ? (pointOffset ?? byteCount) : 0
             fractionLength = isNumber ? byteCount - (pointOffset ?? byteCount) : 0

@@ -60,7 +60,8 @@ private struct DirectJSONReader {
 
     private mutating func readObject(depth: Int) -> JSONValue? {
         index += 1
-        var members: [String: JSONValue] = [:]
+        // Room for a reply object's usual few members, so most objects are allocated once instead of growing.
+        var members = [String: JSONValue](minimumCapacity: 8)
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
