@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The time that the exchange requests of one tool call may take in total, retries and backoff pauses included.
 ///
@@ -14,11 +15,10 @@ package final class CallTimeBudget: Sendable {
 
     /// The total time allowed.
     package let limit: Duration
-    // The lock protects `spentTime` and `gaveUp`, which child tasks of one call (shared fetches) may change
-    // concurrently.
-    private let lock = NSLock()
-    nonisolated(unsafe) private var spentTime: Duration = .zero
-    nonisolated(unsafe) private var gaveUp = false
+    /// Nanoseconds spent so far. Atomics rather than a lock, because child tasks of one call (shared fetches) may
+    /// add to it concurrently, and every request of every tool call reads and updates it.
+    private let spentNanoseconds = Atomic<Int64>(0)
+    private let gaveUp = Atomic<Bool>(false)
 
     package init(limit: Duration) {
         self.limit = limit
@@ -26,23 +26,26 @@ package final class CallTimeBudget: Sendable {
 
     /// The time still allowed; zero or less once the budget is used up.
     package var remaining: Duration {
-        lock.withLock { limit - spentTime }
+        limit - .nanoseconds(spentNanoseconds.load(ordering: .relaxed))
     }
 
     /// Whether the budget decided the call's outcome: no time is left, or the client skipped a request or retry
     /// because the time left was too short for it.
     package var hasRunOut: Bool {
-        lock.withLock { gaveUp || spentTime >= limit }
+        gaveUp.load(ordering: .relaxed) || remaining <= .zero
     }
 
     /// Counts `duration` as spent.
     package func spend(_ duration: Duration) {
-        lock.withLock { spentTime += duration }
+        let (seconds, attoseconds) = duration.components
+        // A day bounds the multiplication, and every call time limit is shorter.
+        let nanoseconds = min(seconds, 86_400) * 1_000_000_000 + attoseconds / 1_000_000_000
+        spentNanoseconds.add(nanoseconds, ordering: .relaxed)
     }
 
     /// Records that the client skipped a request or retry for lack of time.
     package func markRunOut() {
-        lock.withLock { gaveUp = true }
+        gaveUp.store(true, ordering: .relaxed)
     }
 
     /// Returns a fresh budget of the same size for looking up a state change whose outcome is unknown.
