@@ -106,20 +106,23 @@ final class StaticTLSServer: @unchecked Sendable {
         try process.run()
     }
 
-    /// Waits up to 10 s for the `ACCEPT 127.0.0.1:PORT` line that s_server prints once it listens.
+    /// Waits up to 60 s for the `ACCEPT 127.0.0.1:PORT` line that s_server prints once it listens. The file is
+    /// read once more after the deadline, because a sleep can end late when other tests hold the pool's threads.
     func waitForPort() async throws -> UInt16 {
         let prefix = "ACCEPT 127.0.0.1:"
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
             let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
             if let line = output.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }),
                 let port = UInt16(line.dropFirst(prefix.count))
             {
                 return port
             }
+            guard ContinuousClock.now < deadline else { break }
             try await Task.sleep(for: .milliseconds(10))
         }
-        throw StaticTLSServerError(description: "openssl s_server printed no ACCEPT line within 10 s")
+        let status = process.isRunning ? "running" : "exited with status \(process.terminationStatus)"
+        throw StaticTLSServerError(description: "openssl s_server (\(status)) printed no ACCEPT line within 60 s")
     }
 
     /// Kills the server and waits up to 10 s for it to end. SIGTERM is not enough: a child that Foundation's
