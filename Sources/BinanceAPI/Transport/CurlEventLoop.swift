@@ -39,8 +39,7 @@ package final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     // Only the loop's thread reads or writes these.
     private var library: CurlLibrary?
     private var multi: UnsafeMutableRawPointer?
-    /// Transfers in the multi handle, keyed by easy handle.
-    private var running: [UnsafeMutableRawPointer: CurlExchange] = [:]
+    private var transfers = CurlTransferSet()
 
     /// Starts the loop's thread, named `name`. It runs until `stop()`.
     package init(name: String) {
@@ -162,7 +161,7 @@ package final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
             let step = lock.withLock { () -> NextStep in
                 // Work that arrived since the jobs ran is done before any wait.
                 if !jobs.isEmpty || !submitted.isEmpty || !cancelled.isEmpty { return .runAgain }
-                if isStopping, running.isEmpty { return .stop }
+                if isStopping, transfers.isEmpty { return .stop }
                 isWaiting = true
                 return .wait(input: input)
             }
@@ -197,7 +196,7 @@ package final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     /// Waits for the input, a wake-up or, while transfers run, their sockets and timers. Returns whether the input
     /// is ready to read (data, end of input or an error).
     private func wait(reading descriptor: Int32?) -> Bool {
-        guard let library, let multi, !running.isEmpty else {
+        guard let library, let multi, !transfers.isEmpty else {
             var descriptors = [pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)]
             if let descriptor { descriptors.append(pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)) }
             _ = poll(&descriptors, nfds_t(descriptors.count), -1)
@@ -247,26 +246,14 @@ package final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
             start(exchange, library: library)
         }
         for exchange in removed {
-            // A finished exchange has freed its handle, whose address a later transfer may have, so the match is by
-            // identity.
-            guard let library, let multi, running[exchange.handle] === exchange else { continue }
-            running[exchange.handle] = nil
-            ccurl_multi_remove_handle(library.functions, multi, exchange.handle)
-            exchange.closeHandle()
+            guard let library, let multi, transfers.remove(exchange, from: multi, library: library) else { continue }
             resume(exchange, with: .failure(.cancelled))
         }
-        guard let library, let multi, !running.isEmpty else { return }
+        guard let library, let multi, !transfers.isEmpty else { return }
 
         var stillRunning: Int32 = 0
         ccurl_multi_perform(library.functions, multi, &stillRunning)
-        var queued: Int32 = 0
-        while let message = ccurl_multi_info_read(library.functions, multi, &queued) {
-            guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
-            let code = message.pointee.data.result
-            ccurl_multi_remove_handle(library.functions, multi, handle)
-            guard let exchange = running.removeValue(forKey: handle) else { continue }
-            let outcome = exchange.outcome(code)
-            exchange.closeHandle()
+        for (exchange, outcome) in transfers.takeFinished(from: multi, library: library) {
             resume(exchange, with: outcome)
         }
     }
@@ -280,13 +267,9 @@ package final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
             resume(exchange, with: .failure(.notSent("\(exchange.label): libcurl could not make a multi handle.")))
             return
         }
-        let code = ccurl_multi_add_handle(library.functions, multi, exchange.handle)
-        guard code == CURLM_OK else {
-            let reason = String(cString: ccurl_multi_strerror(library.functions, code))
-            resume(exchange, with: .failure(.notSent("\(exchange.label): libcurl could not start the request (\(reason)).")))
-            return
+        if let failure = transfers.start(exchange, in: multi, library: library) {
+            resume(exchange, with: failure)
         }
-        running[exchange.handle] = exchange
     }
 
     private func resume(_ exchange: CurlExchange, with outcome: CurlExchange.Outcome) {

@@ -18,8 +18,8 @@ final class CurlMultiDriver: @unchecked Sendable {
     private var cancelled: [CurlExchange] = []
     private var isStopping = false
 
-    /// Transfers in the multi handle, keyed by easy handle. Only the driver thread reads or writes it.
-    private var running: [UnsafeMutableRawPointer: CurlExchange] = [:]
+    /// Transfers in the multi handle. Only the driver thread reads or writes it.
+    private var transfers = CurlTransferSet()
 
     /// Makes the multi handle and starts the thread. When libcurl cannot make the handle, every `submit` fails.
     init(library: CurlLibrary) {
@@ -81,49 +81,23 @@ final class CurlMultiDriver: @unchecked Sendable {
                 return (submitted, cancelled, isStopping)
             }
             for exchange in added {
-                start(exchange, on: multi)
+                if let failure = transfers.start(exchange, in: multi, library: library) {
+                    resume(exchange, with: failure)
+                }
             }
-            for exchange in removed {
-                // A finished exchange has freed its handle, whose address a later transfer may have, so the match is
-                // by identity.
-                guard running[exchange.handle] === exchange else { continue }
-                running[exchange.handle] = nil
-                ccurl_multi_remove_handle(library.functions, multi, exchange.handle)
-                exchange.closeHandle()
+            for exchange in removed where transfers.remove(exchange, from: multi, library: library) {
                 resume(exchange, with: .failure(.cancelled))
             }
-            if stopping && running.isEmpty { break }
+            if stopping && transfers.isEmpty { break }
 
             ccurl_multi_perform(library.functions, multi, &stillRunning)
-            collectFinishedTransfers(on: multi)
+            for (exchange, outcome) in transfers.takeFinished(from: multi, library: library) {
+                resume(exchange, with: outcome)
+            }
             // The wait ends early when a socket is ready, a libcurl timer is due, or another thread calls wakeup.
             ccurl_multi_poll(library.functions, multi, 1000)
         }
         ccurl_multi_cleanup(library.functions, multi)
-    }
-
-    private func start(_ exchange: CurlExchange, on multi: UnsafeMutableRawPointer) {
-        let code = ccurl_multi_add_handle(library.functions, multi, exchange.handle)
-        guard code == CURLM_OK else {
-            let reason = String(cString: ccurl_multi_strerror(library.functions, code))
-            let message = "\(exchange.label): libcurl could not start the request (\(reason))."
-            resume(exchange, with: .failure(.notSent(message)))
-            return
-        }
-        running[exchange.handle] = exchange
-    }
-
-    private func collectFinishedTransfers(on multi: UnsafeMutableRawPointer) {
-        var queued: Int32 = 0
-        while let message = ccurl_multi_info_read(library.functions, multi, &queued) {
-            guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
-            let code = message.pointee.data.result
-            ccurl_multi_remove_handle(library.functions, multi, handle)
-            guard let exchange = running.removeValue(forKey: handle) else { continue }
-            let outcome = exchange.outcome(code)
-            exchange.closeHandle()
-            resume(exchange, with: outcome)
-        }
     }
 
     private func resume(_ exchange: CurlExchange, with outcome: CurlExchange.Outcome) {
