@@ -20,6 +20,7 @@ import TestSupport
         "cancel_order symbol=BTCUSDT client_order_id=\(fragmentID)",
         "price \(fragmentSymbol)",
         "no_such_command \(fragmentSymbol)",
+        "help \(fragmentID)",
     ]
 
     /// Returns the text of every file under `directory`, with its path.
@@ -107,7 +108,8 @@ import TestSupport
         #expect(mcp.stdout.contains("[REDACTED]"))
         #expect(FileManager.default.fileExists(atPath: home.path + "/" + AuditLog.fileName))
         for (name, text) in outputs + Self.files(under: home.path) {
-            let fragment = SafetyFixtures.leakedFragment(of: Self.secrets, in: text)
+            // A lowercased copy counts too: `help` once lowercased its topic before the exact-case redaction.
+            let fragment = SafetyFixtures.leakedFragment(of: Self.secrets + Self.secrets.map { $0.lowercased() }, in: text)
             // The text around the fragment, with the fragment itself masked, shows where it leaked.
             let context = fragment.flatMap { text.range(of: $0) }.map { range in
                 String(text[..<range.lowerBound].suffix(300)) + "<fragment>" + String(text[range.upperBound...].prefix(300))

@@ -54,7 +54,7 @@ package struct CommandParser: Sendable {
         switch name {
         case "help", "?":
             guard rest.count <= 1 else { throw unexpected(rest[1], usage: "help [COMMAND|TOOL]") }
-            return .help(topic: rest.first?.lowercased())
+            return .help(topic: rest.first)
         case "exit", "quit":
             guard rest.isEmpty else { throw unexpected(rest[0], usage: name) }
             return .exit

@@ -35,20 +35,23 @@ package struct HelpText: Sendable {
 
     /// Returns the page of one command or tool.
     /// - Throws: `ShellError` for an unknown name, suggesting the nearest one.
+    /// The error quotes `topic` as typed, because the session redacts secrets by exact match and a lowercased
+    /// copy of a secret would pass.
     package func page(for topic: String) throws(ShellError) -> String {
-        if let tool = parser.tool(named: topic) { return toolPage(tool) }
-        if let form = CommandCatalog.shortForm(named: topic) {
+        let name = topic.lowercased()
+        if let tool = parser.tool(named: name) { return toolPage(tool) }
+        if let form = CommandCatalog.shortForm(named: name) {
             var summary = form.summary + "."
             if let tool = parser.tool(named: form.toolName) { summary += " Runs the tool \(tool.name)." }
             var text = style.bold(form.usage) + "\n" + wrap(summary)
             if let tool = parser.tool(named: form.toolName) { text += "\n\n" + toolPage(tool) }
             return text
         }
-        if let command = CommandCatalog.sessionCommand(named: topic) {
+        if let command = CommandCatalog.sessionCommand(named: name) {
             return style.bold(command.usage) + "\n" + wrap(command.summary + ".")
         }
         var message = "No help for '\(topic)'."
-        if let nearest = Suggestions.nearest(to: topic, among: parser.commandNames) {
+        if let nearest = Suggestions.nearest(to: name, among: parser.commandNames) {
             message += " Did you mean '\(nearest)'?"
         }
         throw ShellError(message + " Type 'help' for the list of commands.")

@@ -110,7 +110,7 @@ struct CommandParserTests {
 
     @Test func sessionCommandsParse() throws {
         #expect(try parser.parse(["help"]) == .help(topic: nil))
-        #expect(try parser.parse(["help", "Create_Order"]) == .help(topic: "create_order"))
+        #expect(try parser.parse(["help", "Create_Order"]) == .help(topic: "Create_Order"))
         #expect(try parser.parse(["quit"]) == .exit)
         #expect(try parser.parse(["format", "JSON"]) == .format(.json))
         #expect(try parser.parse(["set", "symbol", "btcusdt"]) == .setSymbol("BTCUSDT"))

@@ -40,6 +40,16 @@ struct HelpTextTests {
         }
     }
 
+    @Test func topicMatchesInAnyCase() throws {
+        #expect(try help.page(for: "Get_Order_Book") == help.page(for: "get_order_book"))
+    }
+
+    @Test func unknownTopicIsQuotedAsTyped() {
+        #expect(throws: ShellError("No help for 'Get_Klinse'. Did you mean 'get_klines'? Type 'help' for the list of commands.")) {
+            try help.page(for: "Get_Klinse")
+        }
+    }
+
     @Test func linesWrapToTheWidth() throws {
         let narrow = HelpText(parser: CommandParser(tools: ShellFakeTools.tools()), width: 60)
         let overview = narrow.overview()
