@@ -348,6 +348,15 @@ private func filling(spent: String) -> RecordingTransport {
         #expect(configuration.warnings.isEmpty)
     }
 
+    @Test(arguments: [("HTTP://127.0.0.1:8080", "http://127.0.0.1:8080"), ("HttpS://Example.test//", "https://Example.test")])
+    func baseURLSchemeIsLowercased(_ given: String, _ expected: String) throws {
+        let configuration = try Configuration.load(
+            environment: ["HOME": "/home/test", "BINANCE_BASE_URL": given],
+            envFileText: nil
+        )
+        #expect(configuration.baseURL == expected)
+    }
+
     /// No check of the base URL may quote a password, whichever check fails first.
     @Test(arguments: [
         "http://user:hunter2@127.0.0.1", "http://user:hunter2@127.0.0.1:99999", "http://user:hunter2@host/x?y",
@@ -383,6 +392,21 @@ private func filling(spent: String) -> RecordingTransport {
         #expect(neither.certificateAuthorityFile == nil)
     }
 
+    @Test func caFileWithoutCertificateIsRejected() throws {
+        let home = try BinaryRunner.temporaryHome()
+        let key = home + "/key.pem"
+        #expect(FileManager.default.createFile(atPath: key, contents: Data("-----BEGIN PRIVATE KEY-----\n".utf8)))
+
+        for path in [key, home] {
+            #expect(throws: ToolError.self, "\(path)") {
+                try Configuration.load(environment: ["HOME": home, "BINANCE_CA_FILE": path], envFileText: nil)
+            }
+            let standard = try Configuration.load(environment: ["HOME": home, "SSL_CERT_FILE": path], envFileText: nil)
+            #expect(standard.certificateAuthorityFile == nil, "\(path)")
+            #expect(standard.warnings.count == 1, "\(path)")
+        }
+    }
+
     @Test func unreadableStandardCAFileIsWarned() throws {
         let configuration = try Configuration.load(
             environment: ["HOME": "/home/test", "SSL_CERT_FILE": "/nonexistent/ca.pem"],
@@ -391,7 +415,7 @@ private func filling(spent: String) -> RecordingTransport {
 
         #expect(configuration.certificateAuthorityFile == nil)
         #expect(configuration.warnings == [
-            "SSL_CERT_FILE '/nonexistent/ca.pem' cannot be read, so it is ignored and libcurl's default certificate "
+            "SSL_CERT_FILE '/nonexistent/ca.pem' cannot be read as certificates, so it is ignored and libcurl's default certificate "
                 + "authorities are trusted: expected a readable PEM file of CA certificates, such as "
                 + "/etc/ssl/certs/ca-certificates.crt.",
         ])

@@ -212,7 +212,10 @@ final class CurlExchange: @unchecked Sendable {
         case CURLE_SSL_CONNECT_ERROR: text = "the TLS handshake failed"
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
             CURLE_SSL_INVALIDCERTSTATUS:
-            text = "the server's TLS certificate was not accepted"
+            text = "the server's TLS certificate was not accepted (for a private certificate authority, set "
+                + "BINANCE_CA_FILE to its PEM file)"
+        case CURLE_SSL_CACERT_BADFILE:
+            text = "the CA file could not be read as PEM certificates (check BINANCE_CA_FILE or SSL_CERT_FILE)"
         case CURLE_OPERATION_TIMEDOUT: text = "timed out waiting for the server"
         case CURLE_GOT_NOTHING: text = "the connection closed before any response"
         case CURLE_PARTIAL_FILE: text = "the response body ended before its announced length"

@@ -35,8 +35,8 @@ package struct HelpText: Sendable {
 
     /// Returns the page of one command or tool.
     /// - Throws: `ShellError` for an unknown name, suggesting the nearest one.
-    /// The error quotes `topic` as typed, because the session redacts secrets by exact match and a lowercased
-    /// copy of a secret would pass.
+    /// The error quotes `topic` as typed: the session redacts secrets by exact match, so it would miss a
+    /// lowercased copy of a secret.
     package func page(for topic: String) throws(ShellError) -> String {
         let name = topic.lowercased()
         if let tool = parser.tool(named: name) { return toolPage(tool) }

@@ -114,7 +114,7 @@ package struct Configuration: Sendable {
             apiSecret: text("BINANCE_API_SECRET"),
             privateKeyFile: text("BINANCE_PRIVATE_KEY_FILE"),
             useTestnet: try flag("BINANCE_TESTNET", default: false),
-            baseURL: text("BINANCE_BASE_URL").map(Self.trimmingTrailingSlashes),
+            baseURL: text("BINANCE_BASE_URL").map(Self.normalizedBaseURL),
             venueOverride: nil,
             allowTrading: text("BINANCE_ALLOW_TRADING") == nil ? nil : try flag("BINANCE_ALLOW_TRADING", default: false),
             maxOrderNotional: nil,
@@ -282,20 +282,30 @@ package struct Configuration: Sendable {
     ) throws(ToolError) -> String? {
         let expected = "a readable PEM file of CA certificates, such as /etc/ssl/certs/ca-certificates.crt"
         if let explicit {
-            guard FileManager.default.isReadableFile(atPath: explicit) else {
+            guard isCertificateFile(explicit) else {
                 throw invalid("BINANCE_CA_FILE", explicit, expected: expected)
             }
             return explicit
         }
         guard let standard, !standard.isEmpty else { return nil }
-        guard FileManager.default.isReadableFile(atPath: standard) else {
+        guard isCertificateFile(standard) else {
             warnings.append(
-                "SSL_CERT_FILE \(UntrustedText.quoted(standard)) cannot be read, so it is ignored and libcurl's default "
+                "SSL_CERT_FILE \(UntrustedText.quoted(standard)) cannot be read as certificates, so it is ignored and libcurl's default "
                     + "certificate authorities are trusted: expected \(expected)."
             )
             return nil
         }
         return standard
+    }
+
+    /// Returns whether `path` is a readable file, not a directory, that contains at least one PEM certificate. A
+    /// private key or any other file would otherwise pass here and fail every HTTPS request.
+    private static func isCertificateFile(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+            let contents = FileManager.default.contents(atPath: path)
+        else { return false }
+        return contents.range(of: Data("-----BEGIN CERTIFICATE-----".utf8)) != nil
     }
 
     /// Builds the error for an invalid value, `Invalid NAME 'value': expected …`, with the value quoted and bounded.
@@ -364,11 +374,14 @@ package struct Configuration: Sendable {
         return String(url[..<authorityStart]) + "…" + String(url[at...])
     }
 
-    /// Drops the trailing slashes of a base URL, because request paths that start with a slash are appended to it.
-    static func trimmingTrailingSlashes(_ url: String) -> String {
+    /// Returns a checked base URL with its scheme in lowercase, because a scheme may be written in any case and the
+    /// transport matches `http://` and `https://`, and without trailing slashes, because request paths that start
+    /// with a slash are appended to it.
+    static func normalizedBaseURL(_ url: String) -> String {
         var trimmed = Substring(url)
         while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
-        return String(trimmed)
+        guard let separator = trimmed.range(of: "://") else { return String(trimmed) }
+        return trimmed[..<separator.lowerBound].lowercased() + trimmed[separator.lowerBound...]
     }
 
     /// Returns a warning for each variable whose name is one or two edits away from a variable the product reads,
