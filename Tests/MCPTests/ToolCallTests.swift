@@ -163,6 +163,22 @@ import Tools
         #expect(!harness.sink.all.contains { $0["id"] == .int(4) })
     }
 
+    @Test func cancelledCallWithUnknownOutcomeIsLogged() async throws {
+        let harness = try MCPHarness()
+        try await harness.initialize()
+        try await harness.request(1, "logging/setLevel", #"{"level":"warning"}"#)
+        await harness.send(#"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"send_regardless","arguments":{"lost":true}}}"#)
+        await harness.send(#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":4}}"#)
+        let log = try await harness.sink.waitFor("warning") { $0["method"] == .string("notifications/message") }
+        let data = log["params"]?["data"]
+        #expect(log["params"]?["level"] == .string("warning"))
+        #expect(data?["event"] == .string("cancelled_call_outcome_unknown"))
+        #expect(data?["requestId"] == .int(4))
+        #expect(data?["message"]?.stringValue?.contains("client_order_id=lost-1") == true, "\(String(describing: data))")
+        #expect(harness.recorder.orders == ["SENT"])
+        #expect(!harness.sink.all.contains { $0["id"] == .int(4) })
+    }
+
     @Test func progressNotificationsPrecedeTheResult() async throws {
         let harness = try MCPHarness()
         try await harness.initialize()

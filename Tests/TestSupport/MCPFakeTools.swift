@@ -127,17 +127,25 @@ extension MCPFakeTools {
         Tool(
             name: "send_regardless",
             title: "Send regardless",
-            summary: "Records an order after 200 ms, even when the call is cancelled meanwhile.",
+            summary: "Records an order after 200 ms, even when the call is cancelled meanwhile. With lost=true it then "
+                + "fails with order_status_unknown, like an order whose response never came.",
             group: .trading,
-            parameters: [],
+            parameters: [ToolParameter("lost", .boolean, "Fail with order_status_unknown after recording")],
             dataSchema: .object(["type": .string("object")]),
             annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: false),
             examples: []
-        ) { (_, _) async throws(ToolError) -> JSONValue in
+        ) { (arguments, _) async throws(ToolError) -> JSONValue in
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { continuation.resume() }
             }
             recorder.record("SENT")
+            if arguments.boolean("lost") == true {
+                throw ToolError(
+                    .orderStatusUnknown,
+                    "The outcome of order 'lost-1' on BTCUSDT is unknown: the response did not arrive.",
+                    hint: "Check it with get_order symbol=BTCUSDT client_order_id=lost-1 before placing it again."
+                )
+            }
             return .object(["placed": .bool(true)])
         }
     }

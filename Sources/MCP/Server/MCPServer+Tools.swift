@@ -181,7 +181,24 @@ extension MCPServer {
         guard let call = calls.removeValue(forKey: id) else { return nil }
         let outcome = result.isSuccess ? "success" : (result.error?["type"]?.stringValue ?? "error")
         if call.isCancelled, !call.repliesAfterCancellation {
-            if !tool.annotations.readOnly, result.isSuccess {
+            let isUnknown = result.error?["type"]?.stringValue == ToolErrorType.orderStatusUnknown.rawValue
+            if !tool.annotations.readOnly, isUnknown {
+                logger.warning("A cancelled call may have changed the account", [
+                    "mcp.request_id": id.description, "mcp.tool": tool.name,
+                ])
+                guard !call.isStateless else { return nil }
+                let detail = [result.error?["message"]?.stringValue, result.error?["hint"]?.stringValue]
+                    .compactMap { $0 }.joined(separator: " ")
+                sendLogMessage(.warning, .object([
+                    "event": .string("cancelled_call_outcome_unknown"),
+                    "message": .string(
+                        "Request \(id.description) (\(tool.name)) was cancelled while its request was on its way, so the "
+                            + "exchange may have accepted it. \(detail)"
+                    ),
+                    "requestId": id.json,
+                    "tool": .string(tool.name),
+                ]), call: call)
+            } else if !tool.annotations.readOnly, result.isSuccess {
                 logger.warning("A cancelled call had already changed the account", [
                     "mcp.request_id": id.description, "mcp.tool": tool.name,
                 ])
