@@ -32,7 +32,7 @@ extension BinanceClient {
 
     private func ensureSpotLimits() async {
         if let task = limitDiscoveryTask {
-            await task.value
+            await CallTimeBudget.wait(for: task)
             return
         }
         // The copy in memory is checked first, so a process reads the shared file only until it has limits.
@@ -73,7 +73,7 @@ extension BinanceClient {
 
     private func ensureSynchronizedClock() async {
         if let task = clockTask {
-            await task.value
+            await CallTimeBudget.wait(for: task)
             return
         }
         let now = clock.now()

@@ -48,8 +48,56 @@ package final class CallTimeBudget: Sendable {
         gaveUp.store(true, ordering: .relaxed)
     }
 
+    /// Waits for `task`, a preparation that another call started (such as reading the exchange's rate limits), for
+    /// at most the time left in the current call's budget, and counts the wait as spent. Without a budget, waits
+    /// until the task ends. The task itself runs on when the wait stops early.
+    package static func wait(for task: Task<Void, Never>) async {
+        guard let budget = current else {
+            await task.value
+            return
+        }
+        let remaining = budget.remaining
+        guard remaining > .zero else {
+            budget.markRunOut()
+            return
+        }
+        let started = ContinuousClock.now
+        let timer = Mutex<Task<Void, Never>?>(nil)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once = ResumeOnce(continuation)
+            Task {
+                await task.value
+                once.resume()
+            }
+            timer.withLock {
+                $0 = Task {
+                    try? await Task.sleep(for: remaining)
+                    once.resume()
+                }
+            }
+        }
+        timer.withLock { $0?.cancel() }
+        budget.spend(ContinuousClock.now - started)
+    }
+
     /// Returns a fresh budget of the same size for looking up a state change whose outcome is unknown.
     package func lookupBudget() -> CallTimeBudget {
         CallTimeBudget(limit: limit)
+    }
+}
+
+/// A continuation that the first of several racing tasks resumes; later calls do nothing.
+private final class ResumeOnce: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Void, Never>?>
+
+    init(_ continuation: CheckedContinuation<Void, Never>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    func resume() {
+        continuation.withLock { pending in
+            pending?.resume()
+            pending = nil
+        }
     }
 }

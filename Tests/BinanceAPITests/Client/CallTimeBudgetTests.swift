@@ -27,6 +27,36 @@ import Testing
         #expect(server.requests.count == 1, "\(server.requests)")
     }
 
+    /// A call that finds another call's rate-limit lookup in progress waits for it only as long as its own budget
+    /// allows, so against a silent server it ends before the call that started the lookup.
+    @Test func sharedLimitLookupWaitIsBounded() async throws {
+        let server = try SilentLoopbackServer()
+        defer { server.stop() }
+        var configuration = APITestSetup.configuration(baseURL: server.baseURL)
+        configuration.shouldFetchLimitsBeforeFirstRequest = true
+        let client = BinanceClient(configuration: configuration, transport: CurlTransport())
+        let finished = FinishOrder()
+
+        let first = Task {
+            await CallTimeBudget.$current.withValue(CallTimeBudget(limit: .seconds(4))) {
+                _ = try? await client.send(.tickerPrice, ["symbol": "BTCUSDT"])
+            }
+            finished.record("first")
+        }
+        // The second call starts once the first one's lookup is on the wire.
+        try await waitUntil { server.requests.contains { $0.contains("exchangeInfo") } }
+        let budget = CallTimeBudget(limit: .milliseconds(300))
+        let error = await CallTimeBudget.$current.withValue(budget) {
+            await catchError { _ = try await client.send(.tickerPrice, ["symbol": "BTCUSDT"]) }
+        }
+        finished.record("second")
+        await first.value
+
+        #expect(finished.names == ["second", "first"])
+        #expect(error == .notSent("GET /api/v3/ticker/price: the call's time limit ran out before this request was sent."))
+        #expect(budget.hasRunOut)
+    }
+
     @Test func usedUpBudgetSendsNothing() async {
         let transport = ScriptedTransport()
         let client = Self.client(baseURL: "http://127.0.0.1:9", transport: transport)
@@ -108,5 +138,27 @@ import Testing
             return
         }
         #expect(order.clientOrderId == posts.first?.sentValue("newClientOrderId"))
+    }
+}
+
+/// The order in which tasks finished.
+private final class FinishOrder: @unchecked Sendable {
+    // The lock protects `recorded`, which concurrent tasks append to.
+    private let lock = NSLock()
+    private var recorded: [String] = []
+
+    var names: [String] { lock.withLock { recorded } }
+
+    func record(_ name: String) {
+        lock.withLock { recorded.append(name) }
+    }
+}
+
+/// Polls `condition` every 10 ms for up to 30 s.
+private func waitUntil(_ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(30)
+    while !condition() {
+        guard ContinuousClock.now < deadline else { throw CancellationError() }
+        try await Task.sleep(for: .milliseconds(10))
     }
 }
