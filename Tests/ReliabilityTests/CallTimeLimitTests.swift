@@ -43,8 +43,9 @@ struct CallTimeLimitTests {
         #expect(server.connectionCount >= 1)
     }
 
-    /// In table format the shell first loads the symbol list, outside any command. That load gets one request
-    /// timeout at most, so it cannot retry against a server that hangs.
+    /// In table format the shell loads the symbol list before the first command that calls the exchange, outside
+    /// that command's limit. The load gets one request timeout at most, so it cannot retry against a server that
+    /// hangs.
     @Test func tableModeStartupLoadIsBounded() async throws {
         let server = try SilentLoopbackServer()
         defer { server.stop() }
@@ -71,6 +72,29 @@ struct CallTimeLimitTests {
         let priceRequests = server.requests.filter { $0.hasPrefix("GET /api/v3/ticker/price") }
         #expect(exchangeInfoRequests.count == 1, "\(server.requests)")
         #expect(priceRequests.count == 1, "\(server.requests)")
+    }
+
+    /// Commands that need no exchange, such as `help` and `status`, never wait for the symbol list.
+    @Test func localCommandsSendNothing() async throws {
+        let server = try SilentLoopbackServer()
+        defer { server.stop() }
+        let home = try BinaryRunner.temporaryHome()
+        var extra = Self.settings
+        extra["BINANCE_BASE_URL"] = server.baseURL
+        extra["BINANCE_API_KEY"] = ReliabilityHarness.canaryKey
+        extra["BINANCE_API_SECRET"] = ReliabilityHarness.canarySecret
+
+        let output = try await ReliabilityHarness.runBinary(
+            [],
+            input: "help\nstatus\nhelp price\n",
+            environment: BinaryRunner.cleanEnvironment(home: home, extra: extra),
+            timeout: .seconds(300)
+        )
+
+        #expect(output.status == 0, "stderr: \(output.stderr)")
+        #expect(output.stdout.contains("Type 'help NAME' for one command or tool."), "\(output.stdout)")
+        let exchangeRequests = server.requests.filter { $0.contains(" /api/") }
+        #expect(exchangeRequests.isEmpty, "\(server.requests)")
     }
 
     /// The exchange keeps the order's response back past the call's limit. The product must not call the order "not

@@ -57,7 +57,7 @@ package enum ShellEntryPoint {
             hooks: launch.hooks,
             renderOptions: options
         )
-        if launch.format == .table { await session.loadSymbols() }
+        session.loadsSymbolsOnFirstExchangeCall = true
         return await ScriptRunner.run(session: session, reader: reader, stopsOnError: launch.stopsOnError)
     }
 

@@ -29,6 +29,9 @@ package final class ShellSession {
 
     package var defaultSymbol: String?
     package var renderOptions: RenderOptions
+    /// When true, the symbols are loaded before the first tool that calls the exchange while results are tables,
+    /// so commands such as `help` and `status` never wait for an exchange that does not respond.
+    package var loadsSymbolsOnFirstExchangeCall = false
     private var requestCounter = 0
 
     package init(
@@ -181,6 +184,12 @@ package final class ShellSession {
     }
 
     private func runTool(_ call: ToolCall, line: Int) async -> Outcome {
+        if loadsSymbolsOnFirstExchangeCall, renderOptions.format == .table,
+            engine.tool(named: call.toolName)?.annotations.openWorld == true
+        {
+            loadsSymbolsOnFirstExchangeCall = false
+            await loadSymbols()
+        }
         guard let result = await invoke(call) else {
             if let tool = engine.tool(named: call.toolName), !tool.annotations.readOnly {
                 output.writeError(
