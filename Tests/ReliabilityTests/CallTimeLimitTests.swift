@@ -49,18 +49,8 @@ struct CallTimeLimitTests {
     @Test func tableModeStartupLoadIsBounded() async throws {
         let server = try SilentLoopbackServer()
         defer { server.stop() }
-        let home = try BinaryRunner.temporaryHome()
-        var extra = Self.settings
-        extra["BINANCE_BASE_URL"] = server.baseURL
-        extra["BINANCE_API_KEY"] = ReliabilityHarness.canaryKey
-        extra["BINANCE_API_SECRET"] = ReliabilityHarness.canarySecret
 
-        let output = try await ReliabilityHarness.runBinary(
-            [],
-            input: "price BTCUSDT\n",
-            environment: BinaryRunner.cleanEnvironment(home: home, extra: extra),
-            timeout: .seconds(300)
-        )
+        let output = try await Self.runTableScript("price BTCUSDT\n", against: server)
 
         #expect(output.status == 1, "stderr: \(output.stderr)")
         #expect(output.stderr.contains("line 1: The call timed out: "), "\(output.stderr)")
@@ -78,23 +68,29 @@ struct CallTimeLimitTests {
     @Test func localCommandsSendNothing() async throws {
         let server = try SilentLoopbackServer()
         defer { server.stop() }
-        let home = try BinaryRunner.temporaryHome()
-        var extra = Self.settings
-        extra["BINANCE_BASE_URL"] = server.baseURL
-        extra["BINANCE_API_KEY"] = ReliabilityHarness.canaryKey
-        extra["BINANCE_API_SECRET"] = ReliabilityHarness.canarySecret
 
-        let output = try await ReliabilityHarness.runBinary(
-            [],
-            input: "help\nstatus\nhelp price\n",
-            environment: BinaryRunner.cleanEnvironment(home: home, extra: extra),
-            timeout: .seconds(300)
-        )
+        let output = try await Self.runTableScript("help\nstatus\nhelp price\n", against: server)
 
         #expect(output.status == 0, "stderr: \(output.stderr)")
         #expect(output.stdout.contains("Type 'help NAME' for one command or tool."), "\(output.stdout)")
         let exchangeRequests = server.requests.filter { $0.contains(" /api/") }
         #expect(exchangeRequests.isEmpty, "\(server.requests)")
+    }
+
+    /// Runs `input` in script mode with table output against `server`, with the canary key and `settings`.
+    private static func runTableScript(_ input: String, against server: SilentLoopbackServer) async throws
+        -> BinaryRunner.Output
+    {
+        var extra = settings
+        extra["BINANCE_BASE_URL"] = server.baseURL
+        extra["BINANCE_API_KEY"] = ReliabilityHarness.canaryKey
+        extra["BINANCE_API_SECRET"] = ReliabilityHarness.canarySecret
+        return try await ReliabilityHarness.runBinary(
+            [],
+            input: input,
+            environment: BinaryRunner.cleanEnvironment(home: try BinaryRunner.temporaryHome(), extra: extra),
+            timeout: .seconds(300)
+        )
     }
 
     /// The exchange keeps the order's response back past the call's limit. The product must not call the order "not

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Simulator
 
 /// An HTTP/1.1 server on 127.0.0.1 that responds with scripted raw bytes, for testing how `CurlTransport`
@@ -75,23 +72,7 @@ package final class APILoopbackServer: @unchecked Sendable {
     /// The port stays bound, without listening, until the test process exits, so connections to it are refused
     /// and no other test's server can take it meanwhile (a freed port could be handed out again at once).
     package static func closedPort() throws -> UInt16 {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw SilentServerError.socketFailed(errno) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                bind(socket, generic, length) == 0 && getsockname(socket, generic, &length) == 0
-            }
-        }
-        guard bound else {
-            close(socket)
-            throw SilentServerError.socketFailed(errno)
-        }
-        return UInt16(bigEndian: address.sin_port)
+        try SilentLoopbackServer.bindLoopbackPort(listens: false).port
     }
 }
 

@@ -17,25 +17,7 @@ package final class SilentLoopbackServer: @unchecked Sendable {
 
     /// Binds a free port on 127.0.0.1 and starts accepting.
     package init() throws {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw SilentServerError.socketFailed(errno) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                bind(socket, generic, length) == 0 && listen(socket, 64) == 0
-                    && getsockname(socket, generic, &length) == 0
-            }
-        }
-        guard bound else {
-            close(socket)
-            throw SilentServerError.socketFailed(errno)
-        }
-        listener = socket
-        port = UInt16(bigEndian: address.sin_port)
+        (listener, port) = try Self.bindLoopbackPort(listens: true)
         Thread { [self] in acceptLoop() }.start()
     }
 
@@ -95,6 +77,31 @@ package final class SilentLoopbackServer: @unchecked Sendable {
                 if methods.contains(where: line.hasPrefix) { lock.withLock { requestLines.append(line) } }
             }
         }
+    }
+}
+
+extension SilentLoopbackServer {
+    /// Binds a TCP socket to a free port on 127.0.0.1 and returns it with the port. With `listens` false, connections
+    /// to the port are refused while the socket stays open.
+    static func bindLoopbackPort(listens: Bool) throws -> (socket: Int32, port: UInt16) {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw SilentServerError.socketFailed(errno) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(socket, generic, length) == 0 && (!listens || listen(socket, 64) == 0)
+                    && getsockname(socket, generic, &length) == 0
+            }
+        }
+        guard bound else {
+            close(socket)
+            throw SilentServerError.socketFailed(errno)
+        }
+        return (socket, UInt16(bigEndian: address.sin_port))
     }
 }
 

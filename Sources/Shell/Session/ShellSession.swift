@@ -29,8 +29,8 @@ package final class ShellSession {
 
     package var defaultSymbol: String?
     package var renderOptions: RenderOptions
-    /// When true, the symbols are loaded before the first tool that calls the exchange while results are tables,
-    /// so commands such as `help` and `status` never wait for an exchange that does not respond.
+    /// Whether to load the symbols before the first open-world tool that runs while results are tables. `help`,
+    /// `status` and other commands without an exchange request then never wait for the load.
     package var loadsSymbolsOnFirstExchangeCall = false
     private var requestCounter = 0
 

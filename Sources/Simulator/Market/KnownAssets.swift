@@ -30,8 +30,8 @@ extension SimulatedExchange {
         engine.catalog.symbols
     }
 
-    /// Returns the step of the PRICE_FILTER and LOT_SIZE filters of `symbol` (nil where it has no such filter),
-    /// as its exchangeInfo object lists them; nil for a symbol the exchange does not list.
+    /// Returns the steps of the PRICE_FILTER and LOT_SIZE filters of `symbol`, each nil when the symbol has no such
+    /// filter. Returns nil for a symbol the exchange does not list.
     package func filterSteps(of symbol: String) -> (tickSize: Decimal?, stepSize: Decimal?)? {
         guard let rules = engine.catalog.rules(symbol) else { return nil }
         return (rules.price?.step, rules.lotSize?.step)

@@ -374,9 +374,8 @@ package struct Configuration: Sendable {
         return String(url[..<authorityStart]) + "…" + String(url[at...])
     }
 
-    /// Returns a checked base URL with its scheme in lowercase, because a scheme may be written in any case and the
-    /// transport matches `http://` and `https://`, and without trailing slashes, because request paths that start
-    /// with a slash are appended to it.
+    /// Returns a checked base URL with its scheme lowercased and its trailing slashes dropped. A scheme may be
+    /// written in any case, but the transport matches `http://` and `https://`, and request paths add their own slash.
     static func normalizedBaseURL(_ url: String) -> String {
         var trimmed = Substring(url)
         while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
